@@ -1,0 +1,824 @@
+#!/usr/bin/env python3
+"""Weave the book: noweb's front end (markup, via nwparse) -> Pandoc Markdown.
+
+usage: weave.py --out DIR CHAPTER.nw...
+
+Writes, into DIR:
+  chN.md, chN.yaml   one page per chapter (Markdown + page metadata)
+  index.md           the table of contents (with book/front.md in front)
+  chunks.md          the chunk index
+  identifiers.md     the identifier index (Universal Ctags over a #line tangle)
+  book.md            front matter, chapters and indexes for the PDF (one file)
+  anchors.txt        every anchor the book defines, "page#id" per line
+
+Prose passes through as Pandoc Markdown. Code chunks become raw
+```{=html} and ```{=latex} blocks written here, so that chunk numbers,
+anchors and cross-references are the same in both outputs. Chunk number
+N.k is the k-th code chunk of chapter N.
+"""
+
+import argparse
+import difflib
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from nwparse import Book, BookError, maps_to_file, render_file, split_name  # noqa: E402
+from highlight import Lexer, language_of  # noqa: E402
+
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
+HEADING_ID = re.compile(r"\{([^{}]*#[^{}\s]+[^{}]*)\}\s*$")
+LANG_SPAN = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\{lang=([\w-]+)\}")
+
+
+# ---------------------------------------------------------------- escaping
+
+def h(s):
+    return html.escape(s, quote=True)
+
+
+_TEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+        "#": r"\#", "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%",
+        "~": r"\textasciitilde{}", "<": r"\textless{}", ">": r"\textgreater{}",
+        "\t": "\\ " * 8, "|": r"\textbar{}", '"': r"\textquotedbl{}",
+        "-": "-{}", "'": r"\textquotesingle{}", "`": r"\textasciigrave{}"}
+
+
+def tex(s):
+    return "".join(_TEX.get(c, c) for c in s)
+
+
+def tex_code(s):
+    """Escape code text for LaTeX: spaces are kept, one column each."""
+    return "".join("\\ " if c == " " else _TEX.get(c, c) for c in s)
+
+
+def fence_for(text, ch="`", least=3):
+    runs = [len(m) for m in re.findall(re.escape(ch) + "+", text)]
+    return ch * max([least] + [r + 1 for r in runs])
+
+
+def raw_block(fmt, text):
+    f = fence_for(text)
+    return f"{f}{{={fmt}}}\n{text}\n{f}\n"
+
+
+def raw_inline(fmt, text):
+    f = fence_for(text, least=1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{f}{pad}{text}{pad}{f}{{={fmt}}}"
+
+
+def md_code(text):
+    f = fence_for(text, least=1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    return f"{f}{pad}{text}{pad}{f}"
+
+
+def name_parts(name):
+    """Split a chunk name at [[code]] quotes: [(is_code, text)]."""
+    parts = []
+    for i, s in enumerate(re.split(r"\[\[(.*?)\]\]", name)):
+        if s:
+            parts.append((i % 2 == 1, s))
+    return parts
+
+
+def name_html(name):
+    return "".join(f"<code>{h(s)}</code>" if code else h(s) for code, s in name_parts(name))
+
+
+def name_tex(name):
+    return "".join(r"\texttt{%s}" % tex(s) if code else tex(s) for code, s in name_parts(name))
+
+
+def heading_text(md):
+    """Plain text of a heading's Markdown: {'zh-CN': ..., 'en': ..., None: all}."""
+    out = {}
+    for text, lang in LANG_SPAN.findall(md):
+        out[lang] = text
+    out[None] = " / ".join(out.values()) if out else md
+    return out
+
+
+# ---------------------------------------------------------------- the model
+
+class Section:
+    def __init__(self, chapter, level, number, ident, md):
+        self.chapter, self.level, self.number, self.id, self.md = chapter, level, number, ident, md
+
+    def page(self):
+        return f"ch{self.chapter}.html"
+
+
+class Weaver:
+    def __init__(self, paths):
+        self.book = Book(paths)
+        self.paths = paths
+        self.nch = len(self.book.chapters)
+        self.label = {}       # piece -> "N.k"
+        self.anchor = {}      # piece -> "cN.k"
+        self.section = {}     # piece -> Section
+        self.sections = []    # all sections in order
+        self.sec_by_id = {}
+        self.sec_by_num = {}
+        self.chapter_sec = {}
+        self.number_pieces()
+        self.defs = {n: self.book.definitions(n) for n in range(1, self.nch + 1)}
+        self.defs_lab = {n: self.book.definitions(n, lab=True) for n in range(1, self.nch + 1)}
+        self.compute_users()
+        self.compute_files()
+
+    # -- numbering: chunks and sections
+    def number_pieces(self):
+        for ch in self.book.chapters:
+            k = 0
+            counters = [0] * 7
+            cur = None
+            for kind, block in ch.blocks:
+                if kind == "code":
+                    k += 1
+                    self.label[block] = f"{ch.index}.{k}"
+                    self.anchor[block] = f"c{ch.index}.{k}"
+                    self.section[block] = cur or self.chapter_sec.get(ch.index)
+                    continue
+                in_fence = False
+                for items in block:
+                    line = "".join(i[1] for i in items if i[0] == "text")
+                    if line.lstrip().startswith(("```", "~~~")):
+                        in_fence = not in_fence
+                    if in_fence or any(i[0] == "quote" for i in items):
+                        continue
+                    m = HEADING.match(line)
+                    if not m:
+                        continue
+                    level = len(m.group(1))
+                    if level == 1:
+                        number = str(ch.index)
+                    else:
+                        counters[level] += 1
+                        for j in range(level + 1, 7):
+                            counters[j] = 0
+                        number = ".".join([str(ch.index)] + [str(counters[j]) for j in range(2, level + 1)])
+                    title = m.group(2)
+                    mid = HEADING_ID.search(title)
+                    ident = None
+                    if mid:
+                        im = re.search(r"#([^\s}]+)", mid.group(1))
+                        ident = im.group(1)
+                        title = title[:mid.start()].rstrip()
+                    if ident is None:
+                        ident = "sec-" + number.replace(".", "-")
+                    sec = Section(ch.index, level, number, ident, title)
+                    sec.line_items = items
+                    self.sections.append(sec)
+                    self.sec_by_id[ident] = sec
+                    self.sec_by_num[number] = sec
+                    if level == 1:
+                        self.chapter_sec[ch.index] = sec
+                    cur = sec if level > 1 else cur
+                    if level == 1:
+                        cur = None
+        for p, s in list(self.section.items()):
+            if s is None:
+                self.section[p] = self.chapter_sec.get(p.chapter)
+
+    # -- who uses which piece
+    def compute_users(self):
+        """users[piece] = pieces whose code uses the version `piece` belongs to."""
+        self.users = {p: [] for p in self.book.pieces}
+        for n in range(1, self.nch + 1):
+            for defs in (self.defs[n], self.defs_lab[n]):
+                for ps in defs.values():
+                    for q in ps:
+                        for u, _ in q.uses:
+                            for p in defs.get(u, []):
+                                if q not in self.users[p]:
+                                    self.users[p].append(q)
+        order = {p: i for i, p in enumerate(self.book.pieces)}
+        for p in self.users:
+            self.users[p].sort(key=order.get)
+
+    def target(self, name, chapter):
+        """The piece a use of `name` in `chapter` links to (first of its version)."""
+        for defs in (self.defs.get(chapter, {}), self.defs_lab.get(chapter, {})):
+            if name in defs:
+                return defs[name][0]
+        hist = self.book.history(name)
+        if not hist and name.startswith("solution: "):
+            hist = self.book.history("stub: " + name[len("solution: "):])
+        return hist[0] if hist else None
+
+    # -- which file each piece lands in
+    def compute_files(self):
+        self.files = {p: [] for p in self.book.pieces}
+        for p in self.book.pieces:
+            found = []
+            for defs in (self.defs[p.chapter], self.defs_lab[p.chapter]):
+                for root in defs:
+                    if maps_to_file(root) and root not in found and self.reaches(defs, root, p.name):
+                        found.append(root)
+            if not found:  # replaced later in its own chapter: use every edge seen so far
+                graph = {}
+                for q in self.book.pieces:
+                    if q.chapter > p.chapter:
+                        break
+                    graph.setdefault(q.name, []).append(q)
+                for root in graph:
+                    if maps_to_file(root) and self.reaches(graph, root, p.name):
+                        found.append(root)
+            self.files[p] = sorted(found)
+
+    @staticmethod
+    def reaches(defs, root, name):
+        seen, stack = set(), [root]
+        while stack:
+            n = stack.pop()
+            if n == name or (name.startswith("stub: ") and n == "solution: " + name[6:]):
+                return True
+            if n in seen:
+                continue
+            seen.add(n)
+            for q in defs.get(n, []):
+                stack.extend(u for u, _ in q.uses)
+        return False
+
+    def lang(self, p):
+        fs = self.files[p]
+        return language_of(fs[0]) if fs else "text"
+
+    # -- history of a name
+    def history(self, p):
+        hist = self.book.history(p.name)
+        i = hist.index(p)
+        return hist[:i], hist[i + 1:]
+
+    def old_version(self, p):
+        """For a [replace] piece: the pieces in force just before it."""
+        before, _ = self.history(p)
+        version = []
+        for q in before:
+            if q.mode == "replace":
+                version = [q]
+            else:
+                version.append(q)
+        return version
+
+    def sec_ref(self, sec, page):
+        """(html, latex) of a link to a section: §N.k."""
+        if sec is None:
+            return "", ""
+        href = f"#{sec.id}" if sec.chapter == page else f"{sec.page()}#{sec.id}"
+        return (f'<a class="secref" href="{h(href)}">§{sec.number}</a>',
+                r"\S\ref{%s}" % sec.id)
+
+    def chunk_ref(self, p, page, with_name=True):
+        """(html, latex) of a link to piece p: ⟨name N.k⟩ or N.k."""
+        a, lab = self.anchor[p], self.label[p]
+        href = f"#{a}" if p.chapter == page else f"ch{p.chapter}.html#{a}"
+        if with_name:
+            return (f'<a class="chunkref" href="{h(href)}">⟨{name_html(p.name)}&#8239;'
+                    f'<span class="num">{lab}</span>⟩</a>',
+                    r"\nwref{%s}{%s}{%s}" % (a, name_tex(p.name), lab))
+        return (f'<a class="chunknum" href="{h(href)}">{lab}</a>',
+                r"\nwnum{%s}{%s}" % (a, lab))
+
+
+# ---------------------------------------------------------------- identifiers
+
+class Identifiers:
+    """C and assembly definitions found by Universal Ctags over #line tangles."""
+
+    KINDS = {"function": "function", "macro": "macro", "typedef": "type", "struct": "struct",
+             "union": "union", "enum": "enum", "enumerator": "enumerator", "variable": "variable",
+             "label": "label", "symbol": "symbol", "define": "macro", "externvar": None,
+             "member": None, "prototype": None, "local": None, "parameter": None, "header": None,
+             "section": None, "inputSection": None, "version": None}
+
+    def __init__(self, weaver, workdir):
+        self.w = weaver
+        self.defs = {}    # name -> [(piece, kind)]
+        self.run_ctags(workdir)
+
+    def run_ctags(self, workdir):
+        book = self.w.book
+        for n in range(1, self.w.nch + 1):
+            try:
+                files, defs = book.check_tree(n)
+            except BookError:
+                files, defs = {}, book.definitions(n)
+            for root in files:
+                if language_of(root) not in ("c", "asm", "ld"):
+                    continue
+                path = os.path.join(workdir, f"ch{n}", root)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(render_file(root, defs, True))
+        if not os.path.isdir(workdir) or not os.listdir(workdir):
+            return
+        try:
+            out = subprocess.run(["ctags", "-R", "--line-directives=yes", "--output-format=json",
+                                  "--fields=+nKl", "--languages=C,Asm,LdScript",
+                                  "--langmap=Asm:+.S", "-o", "-", "."],
+                                 cwd=workdir, capture_output=True, text=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError) as e:
+            print(f"weave: ctags failed: {e}", file=sys.stderr)
+            return
+        where = {}
+        for p in book.pieces:
+            where.setdefault(os.path.normpath(p.path), []).append(p)
+        seen = set()
+        for rec in out.splitlines():
+            try:
+                t = json.loads(rec)
+            except ValueError:
+                continue
+            kind = self.KINDS.get(t.get("kind"), None)
+            if kind is None or t.get("scope"):
+                continue
+            name, path, line = t["name"], os.path.normpath(t["path"]), t.get("line", 0)
+            if kind == "label" and (name.startswith(".") or name[0].isdigit()):
+                continue
+            piece = None
+            for p in where.get(path, []):
+                if p.line < line <= p.line + len(p.body):
+                    piece = p
+                    break
+            if piece is None or (name, piece) in seen:
+                continue
+            seen.add((name, piece))
+            self.defs.setdefault(name, []).append((piece, kind))
+        order = {p: i for i, p in enumerate(book.pieces)}
+        for name in self.defs:
+            self.defs[name].sort(key=lambda pk: order[pk[0]])
+
+    def link_target(self, name, piece):
+        """The definition a use of `name` in `piece` refers to: the latest one so far."""
+        ds = self.defs.get(name)
+        if not ds:
+            return None
+        order = self.w.book.pieces.index
+        best = None
+        pi = order(piece)
+        for p, _ in ds:
+            if order(p) <= pi or best is None:
+                if best is None or order(p) <= pi:
+                    best = p
+        return best
+
+
+# ---------------------------------------------------------------- code rendering
+
+CLASS_TEX = {"k": "nwK", "t": "nwT", "c": "nwC", "s": "nwS", "n": "nwN", "p": "nwP",
+             "l": "nwL", "d": "nwD", "r": "nwR", "m": "nwM", "v": "nwV"}
+
+
+class ChunkRenderer:
+    def __init__(self, weaver, idents):
+        self.w = weaver
+        self.idents = idents
+        self.ident_uses = {}   # name -> [pieces]
+
+    def lines(self, p, lang):
+        """Yield lines as lists of ('tok', cls, text) / ('use', name) items."""
+        lex = Lexer(lang)
+        for items in p.body:
+            line = []
+            for it in items:
+                if it[0] == "use":
+                    line.append(("use", it[1]))
+                    lex.line_start = False
+                elif it[0] == "text":
+                    for cls, text in lex.lex(it[1]):
+                        line.append(("tok", cls, text))
+            lex.newline()
+            yield line
+
+    def code_html(self, p, page, record=True):
+        out = []
+        lang = self.w.lang(p)
+        for line in self.lines(p, lang):
+            s = ""
+            for it in line:
+                if it[0] == "use":
+                    t = self.w.target(it[1], p.chapter)
+                    if t is None:
+                        s += f'<span class="use">⟨{name_html(it[1])}⟩</span>'
+                    else:
+                        s += self.w.chunk_ref(t, page)[0]
+                    continue
+                _, cls, text = it
+                if cls == "i" and self.idents and text in self.idents.defs:
+                    t = self.idents.link_target(text, p)
+                    if record:
+                        self.ident_uses.setdefault(text, [])
+                        if p not in self.ident_uses[text]:
+                            self.ident_uses[text].append(p)
+                    if t is not None and t is not p:
+                        href = (f"#{self.w.anchor[t]}" if t.chapter == page
+                                else f"ch{t.chapter}.html#{self.w.anchor[t]}")
+                        s += f'<a class="ident" href="{h(href)}">{h(text)}</a>'
+                        continue
+                    s += f'<span class="i">{h(text)}</span>'
+                    continue
+                if cls in ("o", "i"):
+                    s += h(text)
+                else:
+                    s += f'<span class="{cls}">{h(text)}</span>'
+            out.append(s)
+        return "\n".join(out)
+
+    def code_tex(self, p):
+        out = []
+        lang = self.w.lang(p)
+        for line in self.lines(p, lang):
+            s = ""
+            col = 0
+            lead = True
+            for it in line:
+                if it[0] == "use":
+                    t = self.w.target(it[1], p.chapter)
+                    if t is None:
+                        s += r"$\langle${%s}$\rangle$" % name_tex(it[1])
+                    else:
+                        s += self.w.chunk_ref(t, p.chapter)[1]
+                    lead = False
+                    continue
+                _, cls, text = it
+                text = text.expandtabs(8) if "\t" in text else text
+                if lead:
+                    stripped = text.lstrip(" ")
+                    col += len(text) - len(stripped)
+                    text = stripped
+                    if not text:
+                        continue
+                    lead = False
+                body = tex_code(text)
+                if cls in CLASS_TEX:
+                    s += "\\%s{%s}" % (CLASS_TEX[cls], body)
+                else:
+                    s += body
+            out.append(r"\nwline{%d}{%s}" % (col, s))
+        return "\n".join(out)
+
+    def plain_lines(self, p):
+        out = []
+        for items in p.body:
+            out.append("".join(it[1] if it[0] == "text" else f"<<{it[1]}>>" for it in items))
+        return out
+
+    # -- the whole chunk
+    def render(self, p, page):
+        w = self.w
+        before, after = w.history(p)
+        files = w.files[p]
+        sec = w.section[p]
+        loc_html = " ".join(f'<span class="file">{h(f)}</span>' for f in files) or \
+            '<span class="file">(no file)</span>'
+        loc_tex = ", ".join(r"\texttt{%s}" % tex(f) for f in files)
+        notes_html, notes_tex = [], []
+        # where it came from
+        if p.mode == "extend" and before:
+            first = [q for q in before if q.mode != "extend"][-1:] or before[:1]
+            ref = w.chunk_ref(first[0], page)
+            sref = w.sec_ref(w.section[first[0]], page)
+            notes_html.append(f'<span class="ui" lang="zh-CN">续写 {ref[0]}（{sref[0]}）</span>'
+                              f'<span class="ui" lang="en">adds to {ref[0]} ({sref[0]})</span>')
+            notes_tex.append(r"\nwadds{%s}{%s}" % (ref[1], sref[1]))
+        if p.mode == "replace" and before:
+            old = w.old_version(p)
+            ref = w.chunk_ref(old[0], page)
+            sref = w.sec_ref(w.section[old[0]], page)
+            notes_html.append(f'<span class="ui" lang="zh-CN">取代 {sref[0]} 的 {ref[0]}</span>'
+                              f'<span class="ui" lang="en">replaces {ref[0]} from {sref[0]}</span>')
+            notes_tex.append(r"\nwreplaces{%s}{%s}" % (ref[1], sref[1]))
+        mark = {"extend": "+≡", "replace": "≡"}.get(p.mode, "≡")
+        a = w.anchor[p]
+        head_html = (f'<div class="chunk-head"><a class="chunk-num" href="#{a}">{w.label[p]}</a> '
+                     f'<span class="chunk-name">⟨{name_html(p.name)}⟩</span>'
+                     f'<span class="defmark">{h(mark)}</span></div>')
+        loc = f'<div class="chunk-loc">{loc_html}'
+        if notes_html:
+            loc += ' <span class="sep">·</span> ' + " ".join(notes_html)
+        loc += "</div>"
+        code = self.code_html(p, page)
+        body = f'<pre class="code lang-{w.lang(p)}"><code>{code}</code></pre>'
+        # the earlier version, for a replacement
+        old_html = ""
+        if p.mode == "replace" and before:
+            old = w.old_version(p)
+            olds = "".join(
+                f'<div class="old-piece">{w.chunk_ref(q, page)[0]}'
+                f'<pre class="code lang-{w.lang(q)}"><code>{self.code_html(q, page, False)}</code></pre></div>'
+                for q in old)
+            a_lines = [l for q in old for l in self.plain_lines(q)]
+            b_lines = self.plain_lines(p)
+            diff = list(difflib.unified_diff(a_lines, b_lines, lineterm="", n=2))[2:]
+            dl = []
+            for l in diff:
+                cls = {"+": "add", "-": "del", "@": "hunk"}.get(l[:1], "ctx")
+                dl.append(f'<span class="{cls}">{h(l)}</span>')
+            old_html = ('<details class="old-version"><summary>'
+                        '<span class="ui" lang="zh-CN">旧版本与差异</span>'
+                        '<span class="ui" lang="en">Earlier version and diff</span></summary>'
+                        f'{olds}<pre class="diff"><code>' + "\n".join(dl) + '</code></pre></details>')
+        # where it goes
+        foot_html, foot_tex = [], []
+        users = [q for q in w.users[p] if q is not p]
+        if users:
+            refs = [w.chunk_ref(q, page, with_name=False) for q in users]
+            foot_html.append('<span class="ui" lang="zh-CN">用于</span><span class="ui" lang="en">Used in</span> '
+                             + ", ".join(r[0] for r in refs))
+            foot_tex.append(r"\nwusedin{%s}" % ", ".join(r[1] for r in refs))
+        elif files and p.name in files:
+            foot_html.append('<span class="ui" lang="zh-CN">文件根</span><span class="ui" lang="en">Root of</span> '
+                             f'<code>{h(p.name)}</code>')
+            foot_tex.append(r"\nwroot{%s}" % tex(p.name))
+        ext = []
+        for q in after:
+            if q.mode == "replace":
+                sref = w.sec_ref(w.section[q], page)
+                ref = w.chunk_ref(q, page, with_name=False)
+                foot_html.append('<span class="ui" lang="zh-CN">在 %s 被取代（%s）</span>'
+                                 '<span class="ui" lang="en">replaced in %s (%s)</span>'
+                                 % (sref[0], ref[0], sref[0], ref[0]))
+                foot_tex.append(r"\nwreplacedin{%s}{%s}" % (sref[1], ref[1]))
+                break
+            ext.append(q)
+        if ext:
+            refs = [w.chunk_ref(q, page, with_name=False) for q in ext]
+            foot_html.append('<span class="ui" lang="zh-CN">续写于</span><span class="ui" lang="en">Extended in</span> '
+                             + ", ".join(r[0] for r in refs))
+            foot_tex.append(r"\nwextendedin{%s}" % ", ".join(r[1] for r in refs))
+        foot = ""
+        if foot_html:
+            foot = '<div class="chunk-foot">' + '<span class="sep"> · </span>'.join(foot_html) + "</div>"
+        kind = f" {p.mode}" if p.mode else ""
+        html_block = (f'<div class="chunk{kind}" id="{a}">\n{loc}\n{head_html}\n{body}\n'
+                      f'{old_html}{foot}\n</div>')
+        tex_block = (r"\begin{nwchunk}{%s}{%s}{%s}{%s}{%s}{%s}" % (
+            a, w.label[p], name_tex(p.name), tex(mark).replace("≡", r"\nweq{}"),
+            loc_tex, " ".join(notes_tex)) + "\n" + self.code_tex(p) + "\n"
+            + r"\nwfoot{%s}" % r"\nwsep{}".join(foot_tex) + "\n" + r"\end{nwchunk}")
+        return raw_block("html", html_block) + "\n" + raw_block("latex", tex_block)
+
+
+# ---------------------------------------------------------------- prose
+
+class ProseRenderer:
+    def __init__(self, weaver):
+        self.w = weaver
+        self.names = {p.name for p in weaver.book.pieces}
+
+    def line(self, items, page):
+        out = ""
+        quoting = None
+        for it in items:
+            if it[0] == "quote":
+                quoting = ""
+            elif it[0] == "endquote":
+                out += md_code(quoting or "")
+                quoting = None
+            elif it[0] == "use":
+                if quoting is not None:
+                    quoting += f"<<{it[1]}>>"
+                else:
+                    out += self.chunk_mention(it[1], page)
+            elif quoting is not None:
+                quoting += it[1]
+            else:
+                out += self.text(it[1], page)
+        if quoting is not None:
+            out += md_code(quoting)
+        return out
+
+    def text(self, s, page):
+        # ⟨chunk name⟩ in prose links to the chunk; §N.k links to the section
+        def chunk(m):
+            return self.chunk_mention(m.group(1), page, m.group(0))
+
+        def sec(m):
+            sec = self.w.sec_by_num.get(m.group(1))
+            if sec is None:
+                return m.group(0)
+            href = f"#{sec.id}" if sec.chapter == page else f"{sec.page()}#{sec.id}"
+            return (raw_inline("html", f'<a class="secref" href="{h(href)}">§{sec.number}</a>')
+                    + raw_inline("latex", r"\S\ref{%s}" % sec.id))
+        s = re.sub(r"⟨([^⟨⟩]+)⟩", chunk, s)
+        s = re.sub(r"§(\d+(?:\.\d+)*)(?![\d])", sec, s)
+        return s
+
+    def chunk_mention(self, name, page, fallback=None):
+        if name not in self.names:
+            return fallback if fallback is not None else f"⟨{name}⟩"
+        t = self.w.target(name, page) or self.w.book.history(name)[0]
+        href = f"#{self.w.anchor[t]}" if t.chapter == page else f"ch{t.chapter}.html#{self.w.anchor[t]}"
+        return (raw_inline("html", f'<a class="chunkref" href="{h(href)}">⟨{name_html(name)}⟩</a>')
+                + raw_inline("latex", r"\nwmention{%s}{%s}" % (self.w.anchor[t], name_tex(name))))
+
+
+# ---------------------------------------------------------------- pages
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    try:
+        with open(path, encoding="utf-8") as f:
+            if f.read() == text:
+                return
+    except FileNotFoundError:
+        pass
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def yaml_str(s):
+    return json.dumps(s, ensure_ascii=False)
+
+
+def secnum_html(sec):
+    return raw_inline("html", f'<span class="secnum">{sec.number}</span> ')
+
+
+def chapter_md(w, ch, chunks, prose):
+    page = ch.index
+    out = []
+    for kind, block in ch.blocks:
+        if kind == "code":
+            out.append("\n" + chunks.render(block, page) + "\n")
+            continue
+        in_fence = False
+        for items in block:
+            line = "".join(i[1] for i in items if i[0] == "text")
+            if line.lstrip().startswith(("```", "~~~")):
+                in_fence = not in_fence
+            if in_fence:
+                out.append(line + "\n")
+                continue
+            m = HEADING.match(line) if not any(i[0] == "quote" for i in items) else None
+            if m:
+                sec = next(s for s in w.sections if s.line_items is items)
+                attrs = f"#{sec.id}"
+                mid = HEADING_ID.search(m.group(2))
+                if mid:
+                    attrs = mid.group(1)
+                out.append(f"\n{m.group(1)} {secnum_html(sec)}{prose.text(sec.md, page)} {{{attrs}}}\n")
+                continue
+            out.append(prose.line(items, page) + "\n")
+    return "".join(out)
+
+
+def toc_md(w):
+    out = []
+    for sec in w.sections:
+        if sec.level > 3:
+            continue
+        indent = "    " * (sec.level - 1)
+        href = sec.page() + ("" if sec.level == 1 else f"#{sec.id}")
+        out.append(f"{indent}- [{sec.number} {sec.md}]({href})")
+    return "\n".join(out) + "\n"
+
+
+def chunk_index(w, page="chunks"):
+    """(html, latex) of the chunk index."""
+    by_name = {}
+    for p in w.book.pieces:
+        by_name.setdefault(p.name, []).append(p)
+    rows_h, rows_t = [], []
+    for name in sorted(by_name, key=lambda n: (n.lower().lstrip("._"), n)):
+        ps = by_name[name]
+        refs = []
+        for p in ps:
+            r = w.chunk_ref(p, page, with_name=False)
+            tag = {"extend": "+", "replace": "↻"}.get(p.mode, "")
+            refs.append((tag + r[0], (tag.replace("↻", r"\nwrepl{}")) + r[1]))
+        users = []
+        for p in ps:
+            for q in w.users[p]:
+                if q not in users and q not in ps:
+                    users.append(q)
+        ur = [w.chunk_ref(q, page, with_name=False) for q in users]
+        files = sorted({f for p in ps for f in w.files[p]})
+        rows_h.append(
+            f'<li><span class="chunk-name">⟨{name_html(name)}⟩</span> '
+            f'<span class="ui" lang="zh-CN">定义</span><span class="ui" lang="en">defined</span> '
+            + ", ".join(r[0] for r in refs)
+            + ("; <span class=\"ui\" lang=\"zh-CN\">用于</span><span class=\"ui\" lang=\"en\">used in</span> "
+               + ", ".join(r[0] for r in ur) if ur else "")
+            + (" <span class=\"idx-file\">" + ", ".join(h(f) for f in files) + "</span>" if files else "")
+            + "</li>")
+        rows_t.append(r"\nwidxentry{$\langle${%s}$\rangle$}{%s}{%s}" % (
+            name_tex(name), ", ".join(r[1] for r in refs), ", ".join(r[1] for r in ur)))
+    return ('<ul class="index chunk-index">\n' + "\n".join(rows_h) + "\n</ul>",
+            "\\begin{nwindex}\n" + "\n".join(rows_t) + "\n\\end{nwindex}")
+
+
+def ident_index(w, idents, uses, page="identifiers"):
+    rows_h, rows_t = [], []
+    for name in sorted(idents.defs, key=lambda n: (n.lower().lstrip("_."), n)):
+        ds = idents.defs[name]
+        def_pieces = [p for p, _ in ds]
+        kinds = sorted({k for _, k in ds})
+        refs = [w.chunk_ref(p, page, with_name=False) for p in def_pieces]
+        us = [q for q in uses.get(name, []) if q not in def_pieces]
+        order = {p: i for i, p in enumerate(w.book.pieces)}
+        us.sort(key=order.get)
+        ur = [w.chunk_ref(q, page, with_name=False) for q in us]
+        anchor = "id-" + re.sub(r"[^\w.-]", "_", name)
+        rows_h.append(
+            f'<li id="{h(anchor)}"><code>{h(name)}</code> <span class="kind">{h(", ".join(kinds))}</span> '
+            f'<span class="ui" lang="zh-CN">定义</span><span class="ui" lang="en">defined</span> '
+            + ", ".join(r[0] for r in refs)
+            + ("; <span class=\"ui\" lang=\"zh-CN\">用于</span><span class=\"ui\" lang=\"en\">used in</span> "
+               + ", ".join(r[0] for r in ur) if ur else "") + "</li>")
+        rows_t.append(r"\nwidxentry{\texttt{%s}}{%s}{%s}" % (
+            tex(name), ", ".join(r[1] for r in refs), ", ".join(r[1] for r in ur)))
+    return ('<ul class="index ident-index">\n' + "\n".join(rows_h) + "\n</ul>",
+            "\\begin{nwindex}\n" + "\n".join(rows_t) + "\n\\end{nwindex}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--front", default=None, help="Markdown for the front of the book")
+    ap.add_argument("sources", nargs="+")
+    args = ap.parse_args()
+    try:
+        w = Weaver(args.sources)
+    except BookError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        return 1
+    out = args.out
+    os.makedirs(out, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="weave-")
+    try:
+        idents = Identifiers(w, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    chunks = ChunkRenderer(w, idents)
+    prose = ProseRenderer(w)
+    pages = []
+    for ch in w.book.chapters:
+        pages.append(chapter_md(w, ch, chunks, prose))
+    titles = {n: w.chapter_sec.get(n) for n in range(1, w.nch + 1)}
+
+    def title_of(n):
+        sec = titles.get(n)
+        return heading_text(sec.md) if sec else {None: f"Chapter {n}", "en": f"Chapter {n}"}
+
+    for ch, text in zip(w.book.chapters, pages):
+        n = ch.index
+        meta = [f"pagetitle: {yaml_str(str(n) + ' ' + title_of(n).get('en', title_of(n)[None]))}",
+                f"chapter: {n}"]
+        if n > 1:
+            meta.append(f"prev-href: ch{n - 1}.html")
+            meta.append(f"prev-title: {yaml_str(str(n - 1) + ' ' + titles[n - 1].md if titles.get(n - 1) else str(n - 1))}")
+        if n < w.nch:
+            meta.append(f"next-href: ch{n + 1}.html")
+            meta.append(f"next-title: {yaml_str(str(n + 1) + ' ' + titles[n + 1].md if titles.get(n + 1) else str(n + 1))}")
+        write(os.path.join(out, f"ch{n}.md"), text)
+        write(os.path.join(out, f"ch{n}.yaml"), "\n".join(meta) + "\n")
+
+    front = ""
+    if args.front and os.path.exists(args.front):
+        with open(args.front, encoding="utf-8") as f:
+            front = f.read()
+    toc = toc_md(w)
+    write(os.path.join(out, "index.md"),
+          front + "\n\n## [目录]{lang=zh-CN} [Contents]{lang=en} {#contents .unnumbered}\n\n" + toc
+          + "\n- [[标识符索引]{lang=zh-CN} [Identifier index]{lang=en}](identifiers.html)\n"
+          + "- [[代码块索引]{lang=zh-CN} [Chunk index]{lang=en}](chunks.html)\n")
+    write(os.path.join(out, "index.yaml"),
+          "pagetitle: \"操作系统：从零写一个 RISC-V 内核 / An OS from scratch on RISC-V\"\n"
+          + (f"next-href: ch1.html\nnext-title: {yaml_str('1 ' + titles[1].md)}\n" if titles.get(1) else ""))
+    ci_html, ci_tex = chunk_index(w)
+    ii_html, ii_tex = ident_index(w, idents, chunks.ident_uses)
+    write(os.path.join(out, "chunks.md"),
+          "# [代码块索引]{lang=zh-CN} [Chunk index]{lang=en} {#chunk-index .unnumbered}\n\n"
+          + raw_block("html", ci_html))
+    write(os.path.join(out, "chunks.yaml"), "pagetitle: Chunk index\nprev-href: index.html\nprev-title: Contents\n")
+    write(os.path.join(out, "identifiers.md"),
+          "# [标识符索引]{lang=zh-CN} [Identifier index]{lang=en} {#ident-index .unnumbered}\n\n"
+          + raw_block("html", ii_html))
+    write(os.path.join(out, "identifiers.yaml"),
+          "pagetitle: Identifier index\nprev-href: index.html\nprev-title: Contents\n")
+    # the PDF: one Markdown file
+    pdf = [raw_block("latex", r"\frontmatter"), front, raw_block("latex", r"\tableofcontents\mainmatter")]
+    pdf += pages
+    pdf.append(raw_block("latex", "\\backmatter\n\\chapter{标识符索引 / Identifier index}\\label{ident-index}\n"
+                         + ii_tex + "\n\\chapter{代码块索引 / Chunk index}\\label{chunk-index}\n" + ci_tex))
+    write(os.path.join(out, "book.md"), "\n\n".join(pdf))
+    # anchors, for tests: every chunk must appear
+    anchors = [f"ch{p.chapter}.html#{w.anchor[p]}" for p in w.book.pieces]
+    write(os.path.join(out, "chunks.txt"), "\n".join(anchors) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

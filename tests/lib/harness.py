@@ -1,0 +1,76 @@
+"""Small helpers shared by the test suites: checks, builds and QEMU boots."""
+
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+failures = 0
+
+
+def check(name, ok, detail="", context=None):
+    """Print PASS/FAIL for one check; on failure show detail and context."""
+    global failures
+    if ok:
+        print(f"PASS {name}")
+    else:
+        failures += 1
+        print(f"FAIL {name}: {detail}")
+        if context:
+            for line in context[-25:]:
+                print(f"     | {line}")
+    sys.stdout.flush()
+    return ok
+
+
+def done():
+    sys.exit(1 if failures else 0)
+
+
+def sh(cmd, cwd=ROOT, timeout=600, env=None):
+    """Run a shell command; return (status, combined output)."""
+    e = dict(os.environ)
+    if env:
+        e.update(env)
+    try:
+        p = subprocess.run(cmd, shell=True, cwd=cwd, capture_output=True, text=True,
+                           errors="replace", timeout=timeout, env=e)
+        return p.returncode, p.stdout + p.stderr
+    except subprocess.TimeoutExpired as ex:
+        out = ex.stdout.decode(errors="replace") if isinstance(ex.stdout, bytes) else (ex.stdout or "")
+        return 124, out + f"\n[test harness] timed out after {timeout} s"
+
+
+def tree(ch):
+    return os.path.join(ROOT, "out", f"ch{ch}")
+
+
+def boot(ch, timeout=120, tree_dir=None, **make_vars):
+    """Build and boot chapter ch's kernel with `make run`; QEMU must exit by
+    itself. Returns (exit status, output lines without colour codes)."""
+    d = tree_dir or tree(ch)
+    args = " ".join(f"{k}={v}" for k, v in make_vars.items())
+    code, out = sh(f"make -s all {args} && make -s run {args}", cwd=d, timeout=timeout)
+    lines = [ANSI.sub("", l).rstrip("\r") for l in out.splitlines()]
+    return code, lines
+
+
+def reproduce(ch, **make_vars):
+    args = " ".join(f"{k}={v}" for k, v in make_vars.items())
+    return f"(reproduce: make run CH={ch} {args})"
+
+
+def in_order(lines, wanted):
+    """Check that each regex in `wanted` matches a line, in order. Returns
+    (True, None) or (False, index of the first pattern not found)."""
+    i = 0
+    for k, pat in enumerate(wanted):
+        rx = re.compile(pat)
+        while i < len(lines) and not rx.search(lines[i]):
+            i += 1
+        if i == len(lines):
+            return False, k
+        i += 1
+    return True, None

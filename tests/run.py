@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Run every test suite and end with one line `N passed, N failed`.
+
+A suite is an executable file tests/*/test_* (or the names given on the
+command line). It prints one line per check, `PASS name` or
+`FAIL name: reason`, and may print context lines around a failure. A suite
+that exits non-zero without printing any FAIL counts as one failure.
+Suites run two at a time (the machine has two cores).
+"""
+
+import concurrent.futures
+import glob
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def suites(args):
+    if args:
+        return args
+    found = sorted(glob.glob(os.path.join(ROOT, "tests", "*", "test_*")))
+    return [os.path.relpath(f, ROOT) for f in found if os.access(f, os.X_OK)]
+
+
+def run(suite):
+    start = time.time()
+    try:
+        p = subprocess.run([os.path.join(ROOT, suite)], cwd=ROOT, capture_output=True,
+                           text=True, errors="replace", timeout=900)
+        out, code = p.stdout + p.stderr, p.returncode
+    except subprocess.TimeoutExpired as e:
+        out, code = (e.stdout or b"").decode(errors="replace") + "\nFAIL timeout: suite ran over 900 s", 1
+    return suite, out, code, time.time() - start
+
+
+def main():
+    passed = failed = 0
+    jobs = int(os.environ.get("JOBS", "2"))
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        for suite, out, code, secs in pool.map(run, suites(sys.argv[1:])):
+            lines = out.splitlines()
+            p = sum(1 for l in lines if l.startswith("PASS "))
+            f = sum(1 for l in lines if l.startswith("FAIL "))
+            if code != 0 and f == 0:
+                lines.append(f"FAIL {suite}: exited with status {code} and no FAIL line")
+                f = 1
+            if p == 0 and f == 0:
+                lines.append(f"FAIL {suite}: ran no check")
+                f = 1
+            passed, failed = passed + p, failed + f
+            print(f"== {suite} ({p} passed, {f} failed, {secs:.1f} s)")
+            for l in lines:
+                if f or l.startswith(("PASS ", "FAIL ")):
+                    print("   " + l)
+            sys.stdout.flush()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
