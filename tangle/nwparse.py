@@ -17,7 +17,7 @@ import re
 import subprocess
 
 MARKUP = "/usr/lib/noweb/markup"
-MODIFIERS = ("extend", "replace")
+MODIFIERS = ("extend", "replace", "delete")
 FILE_TOP_DIRS = ("kernel/", "user/", "tests/", "scripts/")
 FILE_TOP_NAMES = ("Makefile", "README.md", ".clang-format")
 
@@ -153,6 +153,9 @@ class Book:
                         f"or <<{p.name} [replace]>>= to replace it.")
                 else:
                     first[p.name] = p
+            elif p.mode == "delete" and (p.body and any(any(i[1].strip() for i in l if i[0] == "text") for l in p.body)):
+                problems.append(f"{p.where()}: <<{p.name} [delete]>>= must be empty: it removes "
+                                f"the file from this chapter's tree on.")
             elif p.name not in first:
                 problems.append(
                     f"{p.where()}: <<{p.name} [{p.mode}]>>= has no earlier definition of "
@@ -176,7 +179,9 @@ class Book:
         for p in self.pieces:
             if p.chapter > upto:
                 break
-            if p.mode == "replace" or p.name not in defs:
+            if p.mode == "delete":
+                defs.pop(p.name, None)  # a file root that this chapter removes
+            elif p.mode == "replace" or p.name not in defs:
                 defs[p.name] = [p]
             else:
                 defs[p.name].append(p)

@@ -32,6 +32,18 @@ def write_if_changed(path, text):
     return True
 
 
+def remove_stale(out, roots):
+    """Delete files of an earlier tangle that this tree no longer has (a
+    chapter may [delete] a file). Only the tree's own folders are touched."""
+    from nwparse import FILE_TOP_DIRS, FILE_TOP_NAMES
+    for top in FILE_TOP_DIRS:
+        for dirpath, _, names in os.walk(os.path.join(out, top)):
+            for n in names:
+                rel = os.path.relpath(os.path.join(dirpath, n), out)
+                if rel not in roots:
+                    os.remove(os.path.join(out, rel))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chapter", type=int)
@@ -63,6 +75,7 @@ def main():
         for root in sorted(files):
             text = render_file(root, defs, args.lines)
             write_if_changed(os.path.join(args.out, root), text)
+        remove_stale(args.out, set(files))
         return 0
     except BookError as e:
         for p in e.problems:

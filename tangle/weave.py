@@ -175,6 +175,9 @@ class Weaver:
                         title = title[:mid.start()].rstrip()
                     if ident is None:
                         ident = "sec-" + number.replace(".", "-")
+                    if level == 1:  # the number is generated: drop "第 1 章" / "Chapter 1."
+                        title = re.sub(r"\[\s*第\s*[\d一二三四五六七八九十]+\s*章[\s\u3000:：]*", "[", title)
+                        title = re.sub(r"\[\s*Chapter\s+\d+\s*[.:]?\s*", "[", title)
                     sec = Section(ch.index, level, number, ident, title)
                     sec.line_items = items
                     self.sections.append(sec)
@@ -304,6 +307,7 @@ class Identifiers:
     def __init__(self, weaver, workdir):
         self.w = weaver
         self.defs = {}    # name -> [(piece, kind)]
+        self.linemaps = {}
         self.run_ctags(workdir)
 
     def run_ctags(self, workdir):
@@ -323,9 +327,11 @@ class Identifiers:
         if not os.path.isdir(workdir) or not os.listdir(workdir):
             return
         try:
+            # --line-directives=yes would map tags back to the .nw sources, but
+            # Universal Ctags 5.9 (Debian 12) ignores it; we map lines ourselves.
             out = subprocess.run(["ctags", "-R", "--line-directives=yes", "--output-format=json",
                                   "--fields=+nKl", "--languages=C,Asm,LdScript",
-                                  "--langmap=Asm:+.S", "-o", "-", "."],
+                                  "--langmap=C:+.h", "--langmap=Asm:+.S", "-o", "-", "."],
                                  cwd=workdir, capture_output=True, text=True, check=True).stdout
         except (OSError, subprocess.CalledProcessError) as e:
             print(f"weave: ctags failed: {e}", file=sys.stderr)
@@ -342,7 +348,10 @@ class Identifiers:
             kind = self.KINDS.get(t.get("kind"), None)
             if kind is None or t.get("scope"):
                 continue
-            name, path, line = t["name"], os.path.normpath(t["path"]), t.get("line", 0)
+            name, path, line = t["name"], t["path"], t.get("line", 0)
+            if not path.endswith(".nw"):
+                path, line = self.nw_line(os.path.join(workdir, path), line)
+            path = os.path.normpath(path)
             if kind == "label" and (name.startswith(".") or name[0].isdigit()):
                 continue
             piece = None
@@ -357,6 +366,22 @@ class Identifiers:
         order = {p: i for i, p in enumerate(book.pieces)}
         for name in self.defs:
             self.defs[name].sort(key=lambda pk: order[pk[0]])
+
+    def nw_line(self, path, line):
+        """Map a line of a #line tangle back to (.nw file, line)."""
+        if path not in self.linemaps:
+            m, cur = [None], None
+            with open(path, encoding="utf-8") as f:
+                for i, text in enumerate(f, 1):
+                    d = re.match(r'#line (\d+) "([^"]+)"', text)
+                    if d:
+                        cur = (d.group(2), int(d.group(1)), i)
+                        m.append(None)
+                    else:
+                        m.append((cur[0], cur[1] + i - cur[2] - 1) if cur else None)
+            self.linemaps[path] = m
+        m = self.linemaps[path]
+        return m[line] if 0 < line < len(m) and m[line] else (path, 0)
 
     def link_target(self, name, piece):
         """The definition a use of `name` in `piece` refers to: the latest one so far."""
@@ -414,7 +439,7 @@ class ChunkRenderer:
                         s += self.w.chunk_ref(t, page)[0]
                     continue
                 _, cls, text = it
-                if cls == "i" and self.idents and text in self.idents.defs:
+                if cls in ("i", "t") and self.idents and text in self.idents.defs:
                     t = self.idents.link_target(text, p)
                     if record:
                         self.ident_uses.setdefault(text, [])
@@ -423,9 +448,9 @@ class ChunkRenderer:
                     if t is not None and t is not p:
                         href = (f"#{self.w.anchor[t]}" if t.chapter == page
                                 else f"ch{t.chapter}.html#{self.w.anchor[t]}")
-                        s += f'<a class="ident" href="{h(href)}">{h(text)}</a>'
+                        s += f'<a class="ident {cls}" href="{h(href)}">{h(text)}</a>'
                         continue
-                    s += f'<span class="i">{h(text)}</span>'
+                    s += f'<span class="{cls}">{h(text)}</span>'
                     continue
                 if cls in ("o", "i"):
                     s += h(text)
@@ -527,7 +552,7 @@ class ChunkRenderer:
             old_html = ('<details class="old-version"><summary>'
                         '<span class="ui" lang="zh-CN">旧版本与差异</span>'
                         '<span class="ui" lang="en">Earlier version and diff</span></summary>'
-                        f'{olds}<pre class="diff"><code>' + "\n".join(dl) + '</code></pre></details>')
+                        f'{olds}<pre class="diff"><code>' + "".join(dl) + '</code></pre></details>')
         # where it goes
         foot_html, foot_tex = [], []
         users = [q for q in w.users[p] if q is not p]
@@ -576,7 +601,7 @@ class ProseRenderer:
         self.w = weaver
         self.names = {p.name for p in weaver.book.pieces}
 
-    def line(self, items, page):
+    def line(self, items, page, lang=None):
         out = ""
         quoting = None
         for it in items:
@@ -593,7 +618,7 @@ class ProseRenderer:
             elif quoting is not None:
                 quoting += it[1]
             else:
-                out += self.text(it[1], page)
+                out += self.text(zh_quotes(it[1]) if lang == "zh" else it[1], page)
         if quoting is not None:
             out += md_code(quoting)
         return out
@@ -601,7 +626,10 @@ class ProseRenderer:
     def text(self, s, page):
         # ⟨chunk name⟩ in prose links to the chunk; §N.k links to the section
         def chunk(m):
-            return self.chunk_mention(m.group(1), page, m.group(0))
+            # "⟨name⟩ in §2.3" or "§2.3 中的 ⟨name⟩": the version in that section
+            near = (re.match(r"\s*(?:in|of|from|（|\()\s*§(\d+(?:\.\d+)*)", s[m.end():])
+                    or re.search(r"§(\d+(?:\.\d+)*)\s*(?:中的|里的|的)?\s*$", s[:m.start()]))
+            return self.chunk_mention(m.group(1), page, m.group(0), near.group(1) if near else None)
 
         def sec(m):
             sec = self.w.sec_by_num.get(m.group(1))
@@ -614,16 +642,30 @@ class ProseRenderer:
         s = re.sub(r"§(\d+(?:\.\d+)*)(?![\d])", sec, s)
         return s
 
-    def chunk_mention(self, name, page, fallback=None):
+    def chunk_mention(self, name, page, fallback=None, secnum=None):
         if name not in self.names:
             return fallback if fallback is not None else f"⟨{name}⟩"
         t = self.w.target(name, page) or self.w.book.history(name)[0]
+        if secnum:
+            inside = [p for p in self.w.book.history(name)
+                      if self.w.section[p] and (self.w.section[p].number + ".").startswith(secnum + ".")]
+            t = inside[0] if inside else t
         href = f"#{self.w.anchor[t]}" if t.chapter == page else f"ch{t.chapter}.html#{self.w.anchor[t]}"
         return (raw_inline("html", f'<a class="chunkref" href="{h(href)}">⟨{name_html(name)}⟩</a>')
                 + raw_inline("latex", r"\nwmention{%s}{%s}" % (self.w.anchor[t], name_tex(name))))
 
 
 # ---------------------------------------------------------------- pages
+
+def zh_quotes(s):
+    """Straight double quotes in Chinese prose become “…” (pandoc's smart
+    quotes take a quote after a CJK character for a closing one). Code spans,
+    attributes and raw inlines are left alone."""
+    parts = re.split(r"(`+[^`]*`+(?:\{[^}]*\})?|\{[^}]*\}|<[^>]*>)", s)
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(r'"([^"]*)"', "“\\1”", parts[i])
+    return "".join(parts)
+
 
 def write(path, text):
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
@@ -648,6 +690,7 @@ def secnum_html(sec):
 def chapter_md(w, ch, chunks, prose):
     page = ch.index
     out = []
+    lang = None
     for kind, block in ch.blocks:
         if kind == "code":
             out.append("\n" + chunks.render(block, page) + "\n")
@@ -657,7 +700,14 @@ def chapter_md(w, ch, chunks, prose):
             line = "".join(i[1] for i in items if i[0] == "text")
             if line.lstrip().startswith(("```", "~~~")):
                 in_fence = not in_fence
+                out.append(line + "\n")
+                continue
             if in_fence:
+                out.append(line + "\n")
+                continue
+            div = re.match(r"^:::+\s*(\{[^}]*lang=([\w-]+)[^}]*\})?\s*$", line)
+            if div:
+                lang = ("zh" if div.group(2).startswith("zh") else div.group(2)) if div.group(1) else None
                 out.append(line + "\n")
                 continue
             m = HEADING.match(line) if not any(i[0] == "quote" for i in items) else None
@@ -669,7 +719,7 @@ def chapter_md(w, ch, chunks, prose):
                     attrs = mid.group(1)
                 out.append(f"\n{m.group(1)} {secnum_html(sec)}{prose.text(sec.md, page)} {{{attrs}}}\n")
                 continue
-            out.append(prose.line(items, page) + "\n")
+            out.append(prose.line(items, page, lang) + "\n")
     return "".join(out)
 
 
@@ -746,7 +796,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--front", default=None, help="Markdown for the front of the book")
-    ap.add_argument("sources", nargs="+")
+    ap.add_argument("sources", nargs="*")
     args = ap.parse_args()
     try:
         w = Weaver(args.sources)
