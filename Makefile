@@ -51,3 +51,10 @@ test: deps-test tangle
 
 clean:
 	rm -rf out
+
+# A longer libFuzzer run on the device-tree reader (make test runs 15 s).
+SECONDS ?= 60
+fuzz: deps-test tangle
+	@sh tests/fuzz/fuzz.sh $(SECONDS)
+
+.PHONY: fuzz
