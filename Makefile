@@ -53,8 +53,8 @@ clean:
 	rm -rf out
 
 # A longer libFuzzer run on the device-tree reader (make test runs 15 s).
-SECONDS ?= 60
+FUZZ_SECONDS ?= 60
 fuzz: deps-test tangle
-	@sh tests/fuzz/fuzz.sh $(SECONDS)
+	@sh tests/fuzz/fuzz.sh $(FUZZ_SECONDS)
 
 .PHONY: fuzz
