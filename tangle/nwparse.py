@@ -311,6 +311,8 @@ def expand(name, defs, line_dirs, out, indent="", first_prefix=None):
                 # text after the use continues the used chunk's last line
                 tail = "".join(i[1] for i in rest if i[0] == "text")
                 out[-1] += tail
+                if len(out) - before > 1:
+                    resume = True  # the next line needs a fresh #line
                 if any(i[0] == "use" for i in rest):
                     raise BookError([f"{p.path}:{src_line}: two chunk uses on one line are not supported; "
                                      f"put each use on its own line."])
