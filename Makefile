@@ -58,3 +58,5 @@ fuzz: deps-test tangle
 	@sh tests/fuzz/fuzz.sh $(FUZZ_SECONDS)
 
 .PHONY: fuzz
+
+-include tangle/snapshot.mk

@@ -173,7 +173,8 @@ class Book:
         """Map chunk name -> list of pieces in force in chapter `upto`'s tree.
 
         An exercise is a pair `solution: X` / `stub: X`. The full tree keeps
-        the solution; the lab tree (`lab`) puts the stub in its place.
+        the solution; the lab tree (`lab`) puts the stub in its place. `lab`
+        may also be a set of exercise names X: only those get their stubs.
         """
         defs = {}
         for p in self.pieces:
@@ -187,9 +188,15 @@ class Book:
                 defs[p.name].append(p)
         for name in [n for n in defs if n.startswith("stub: ")]:
             stub = defs.pop(name)
-            if lab:
-                defs["solution: " + name[len("stub: "):]] = stub
+            exercise = name[len("stub: "):]
+            if lab is True or (lab and not isinstance(lab, bool) and exercise in lab):
+                defs["solution: " + exercise] = stub
         return defs
+
+    def exercises(self, chapter):
+        """The exercises X whose `stub: X` is written (or rewritten) in `chapter`."""
+        return sorted({p.name[len("stub: "):] for p in self.pieces
+                       if p.chapter == chapter and p.name.startswith("stub: ")})
 
     def history(self, name):
         """Every piece ever written for `name`, in reading order."""

@@ -9,7 +9,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ROOT, boot, check, done, sh, tree  # noqa: E402
+from harness import BOOK, ROOT, boot, check, done, sh, tree  # noqa: E402
 
 T = tree(1)
 
@@ -95,7 +95,8 @@ def main():
           "INFO lines still printed, or fixed lines gone", lines)
     sh("make -s clean", cwd=T)
     panic_check()
-    compile_error_check()
+    if BOOK:  # a snapshot has no chapters/*.nw to point at
+        compile_error_check()
     done()
 
 

@@ -90,11 +90,10 @@ def outside_apps():
     sys.path.insert(0, os.path.dirname(__file__))
     import shutil
     import tempfile
-    from harness import sh
+    from harness import sh, tree
     tmp = tempfile.mkdtemp(prefix="apps3-")
     try:
-        src = open(os.path.join(os.path.dirname(__file__), "test_ch2.py")).read()
-        outside = src.split('OUTSIDE = r"""')[1].split('"""')[0]
+        outside = open(os.path.join(os.path.dirname(__file__), "..", "lib", "outside.c")).read()
         big = outside.replace("static char msg[]", "char pad[0x30000] = {1};\nstatic char msg[]")
         for name, text, base in (("a_outside", outside, 0x80400000), ("b_big", big, 0x80420000),
                                  ("c_outside", outside, 0x80440000)):
@@ -112,7 +111,7 @@ def outside_apps():
         check("ch3: APPS run exits 0", code == 0, f"status {code}", lines)
     finally:
         shutil.rmtree(tmp)
-        sh("make -s all", cwd=os.path.join(os.path.dirname(__file__), "..", "..", "out", "ch3"))
+        sh("make -s all", cwd=tree(CH))
 
 
 main()
