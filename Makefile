@@ -52,7 +52,8 @@ test: deps-test tangle
 clean:
 	rm -rf out
 
-# A longer libFuzzer run on the device-tree reader (make test runs 15 s).
+# Longer libFuzzer runs, FUZZ_SECONDS each, on the device-tree reader and the
+# ELF checker (make test runs 15 s of each).
 FUZZ_SECONDS ?= 60
 fuzz: deps-test tangle
 	@sh tests/fuzz/fuzz.sh $(FUZZ_SECONDS)

@@ -68,6 +68,44 @@ EXERCISE_CHECKS = {
         "ch3: trace write own byte is 0, now 7",
         "ch3: trace write count is 8",
     ]},
+    4: {
+        "mmap, munmap and sbrk": [
+            "ch4 exercise mmap: two pages rw -> 0",
+            "ch4 exercise mmap: zeroed -> 0",
+            "ch4 exercise mmap: written and read back -> 79",
+            "ch4 exercise mmap: overlapping a mapped page -> -1",
+            "ch4 exercise mmap: munmap unaligned -> -1",
+            "ch4 exercise mmap: munmap an unmapped page -> -1",
+            "ch4 exercise mmap: munmap the stack -> -1",
+            "ch4 exercise mmap: munmap the second page -> 0",
+            "ch4 exercise mmap: first page still there -> 7",
+            "ch4 exercise mmap: munmap it again -> -1",
+            "ch4 exercise mmap: munmap the first page -> 0",
+            "ch4 exercise mmap: mmap beyond user space -> -1",
+            "ch4 exercise mmap: mmap absurd length -> -1",
+            "ch4 exercise sbrk: break is page-aligned: 1",
+            "ch4 exercise sbrk: new memory usable: 3",
+            "ch4 exercise sbrk: break moved: 1",
+            "ch4 exercise sbrk: shrink by 10000 -> 0",
+            "ch4 exercise sbrk: below the start -> -1",
+            "ch4 exercise sbrk: absurd growth -> -1",
+            "ch4 exercise sbrk: break unchanged: 1",
+            "ch4 exercise mmap: a store to a read-only mmap page is killed",
+            "ch4 exercise mmap: an access after munmap is killed",
+            "ch4 exercise pointers: a write across a page boundary prints whole",
+        ],
+        "get_time through the page table": [
+            "ch4 exercise pointers: get_time into the stack -> 0",
+            "ch4 exercise pointers: earlier program output 'sleep: get_time monotonic: yes'",
+        ],
+        "trace": [
+            "ch4 exercise pointers: trace read own byte -> 5",
+            "ch4 exercise pointers: trace write own byte -> 0",
+            "ch4 exercise pointers: trace wrote the byte",
+            "ch4 exercise pointers: earlier program output 'trace: yield count 3'",
+            "ch4 exercise pointers: earlier program output 'trace: write count 8'",
+        ],
+    },
 }
 
 # Style of the snapshot's C sources, close to the book's own. A book that
@@ -218,6 +256,10 @@ def test_files(n):
             out.append(unit)
             text = open(os.path.join(REPO, unit), encoding="utf-8").read()
             out += sorted(set(re.findall(r"tests/unit/\w+\.c", text)))
+            # A chapter's tests may keep their files in tests/unit/chK/.
+            d = f"tests/unit/ch{k}"
+            if os.path.isdir(os.path.join(REPO, d)):
+                out += sorted(f"{d}/{f}" for f in os.listdir(os.path.join(REPO, d)))
     return [f for i, f in enumerate(out) if f not in out[:i]]
 
 

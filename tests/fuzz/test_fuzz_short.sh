@@ -1,43 +1,55 @@
 #!/bin/sh
-# A short, bounded libFuzzer pass over chapter 1's device-tree reader:
-# tests/fuzz/fuzz.sh for 15 s in a scratch directory, seeded with QEMU's
-# device tree. Prints PASS/FAIL lines; `make fuzz` runs the long version.
+# Short, bounded libFuzzer passes over the kernel's parsers of untrusted
+# input: tests/fuzz/fuzz.sh for 15 s on each target in a scratch directory.
+#   fdt  chapter 1's device-tree reader, seeded with QEMU's device tree
+#   elf  chapter 4's ELF checker, seeded with executables built from
+#        tests/unit/ch4/tiny.c
+# Prints PASS/FAIL lines; `make fuzz` runs the long version.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-fdt.XXXXXX")
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-short.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
+fail=0
 
-FUZZ_DIR="$TMP" sh "$ROOT/tests/fuzz/fuzz.sh" 15 >"$TMP/log" 2>&1
-code=$?
+# short target "what it is seeded with"
+short() {
+    t=$1 seeds=$2
+    FUZZ_DIR="$TMP" sh "$ROOT/tests/fuzz/fuzz.sh" 15 $t >"$TMP/$t.log" 2>&1
+    code=$?
+    name="fuzz_$t runs 15 s from $seeds without a crash"
+    if [ $code -eq 2 ]; then
+        echo "FAIL fuzz_$t builds with clang -fsanitize=fuzzer,address,undefined and gets its seeds"
+        head -n 25 "$TMP/$t.log" | sed 's/^/     | /'
+        fail=1
+        return
+    fi
+    echo "PASS fuzz_$t builds with clang -fsanitize=fuzzer,address,undefined and gets its seeds"
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$TMP/$t.log" | tail -n 1)
+    if [ $code -ne 0 ]; then
+        echo "FAIL $name (status $code)"
+        report $t
+        # Keep the crashing input where a person can find it.
+        for f in "$TMP/$t"/crash-* "$TMP/$t"/timeout-* "$TMP/$t"/oom-* "$TMP/$t"/leak-*; do
+            [ -f "$f" ] || continue
+            mkdir -p "$ROOT/out/fuzz/$t" && cp "$f" "$ROOT/out/fuzz/$t/" &&
+                echo "     | kept $ROOT/out/fuzz/$t/$(basename "$f"); replay it with tests/fuzz/fuzz.sh's fuzz_$t"
+        done
+        fail=1
+    elif [ -z "$runs" ] || [ "$runs" -lt 1000 ]; then
+        echo "FAIL $name: only ${runs:-no} inputs ran"
+        report $t
+        fail=1
+    else
+        echo "PASS $name ($runs inputs)"
+    fi
+}
 
 # The sanitizer's report without libFuzzer's own stack frames.
 report() {
-    grep -E 'ERROR|runtime error|SUMMARY|#[0-9]+ 0x|^fuzz.sh|^/' "$TMP/log" |
+    grep -E 'ERROR|runtime error|SUMMARY|#[0-9]+ 0x|^fuzz.sh|^/' "$TMP/$1.log" |
         grep -vE 'fuzzer::|libc_start|in _start|in main \(' | head -n 20 | sed 's/^/     | /'
 }
 
-if [ $code -eq 2 ]; then
-    echo "FAIL fuzz_fdt builds with clang -fsanitize=fuzzer,address,undefined and gets its seeds"
-    head -n 25 "$TMP/log" | sed 's/^/     | /'
-    exit 1
-fi
-echo "PASS fuzz_fdt builds with clang -fsanitize=fuzzer,address,undefined and gets its seeds"
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$TMP/log" | tail -n 1)
-if [ $code -ne 0 ]; then
-    echo "FAIL fuzz_fdt runs 15 s from QEMU's device tree without a crash (status $code)"
-    report
-    # Keep the crashing input where a person can find it.
-    for f in "$TMP"/crash-* "$TMP"/timeout-* "$TMP"/oom-* "$TMP"/leak-*; do
-        [ -f "$f" ] || continue
-        mkdir -p "$ROOT/out/fuzz/fdt" && cp "$f" "$ROOT/out/fuzz/fdt/" &&
-            echo "     | kept $ROOT/out/fuzz/fdt/$(basename "$f"); replay it with tests/fuzz/fuzz.sh's fuzz_fdt"
-    done
-    exit 1
-fi
-if [ -z "$runs" ] || [ "$runs" -lt 1000 ]; then
-    echo "FAIL fuzz_fdt runs 15 s from QEMU's device tree without a crash: only ${runs:-no} inputs ran"
-    report
-    exit 1
-fi
-echo "PASS fuzz_fdt runs 15 s from QEMU's device tree without a crash ($runs inputs)"
-exit 0
+short fdt "QEMU's device tree"
+short elf "ELF files built from tiny.c"
+exit $fail

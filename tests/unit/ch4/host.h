@@ -29,17 +29,17 @@ extern volatile int panic_expected;
 extern char panic_message[256];
 
 // Run stmt and check that it panics (the kernel's word for "kernel bug").
-#define EXPECT_PANIC(name, stmt)                                                                   \
-    do {                                                                                           \
-        volatile int panicked_ = 0;                                                                \
-        panic_expected = 1;                                                                        \
-        if (setjmp(panic_jmp) == 0) {                                                              \
-            stmt;                                                                                  \
-        } else {                                                                                   \
-            panicked_ = 1;                                                                         \
-        }                                                                                          \
-        panic_expected = 0;                                                                        \
-        check(panicked_, name, "did not panic");                                                   \
+#define EXPECT_PANIC(name, stmt)                 \
+    do {                                         \
+        volatile int panicked_ = 0;              \
+        panic_expected = 1;                      \
+        if (setjmp(panic_jmp) == 0) {            \
+            stmt;                                \
+        } else {                                 \
+            panicked_ = 1;                       \
+        }                                        \
+        panic_expected = 0;                      \
+        check(panicked_, name, "did not panic"); \
     } while (0)
 
 // Make physical addresses [base_pa, base_pa + size) usable through

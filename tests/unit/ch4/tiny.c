@@ -5,7 +5,8 @@ static const char message[] = "hello";
 long counter = 42;
 char buffer[8192];
 
-void _start(void) {
+void _start(void)
+{
     buffer[counter] = message[1];
     for (;;)
         counter++;
