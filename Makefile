@@ -61,3 +61,5 @@ fuzz: deps-test tangle
 .PHONY: fuzz
 
 -include tangle/snapshot.mk
+
+-include tests/bench/bench.mk

@@ -1,0 +1,244 @@
+#!/usr/bin/env python3
+"""make bench: exact guest-instruction costs of each chapter kernel's paths.
+
+QEMU runs with -icount shift=0,sleep=off,align=off: one instruction is one
+nanosecond of virtual time, so rdinstret and rdtime are deterministic and
+every figure is the same from run to run. The programs are outside programs
+(tests/bench/*.c, their own _start and ecalls) that read instret in user
+mode; the kernel is built with BENCH=1 (U-mode counter access through
+scounteren; the chapter 4 kernel also times frame and heap pairs at
+shutdown). Prints one table and writes out/bench/results.json.
+
+usage: bench.py [--quick] [--json PATH] [--trees DIR] [--chapters 2,3,4]
+  --quick    fewer task counts (the repeatability test)
+  --trees    where the chapter trees chN/ are (default out/)
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+QEMU = "qemu-system-riscv64"
+ICOUNT = "shift=0,sleep=off,align=off"
+BIOS = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
+CC = ("riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding "
+      "-nostdlib -fno-builtin -fno-tree-loop-distribute-patterns -fno-pie -Wall -Werror")
+TASKS = (1, 2, 8, 16, 32)
+
+# Targets on the chapter 4 kernel (issue 9): figure -> (limit, how to say it)
+TARGETS = {
+    "null_syscall": 150,
+    "yield_switch_2": 250,
+    "boot_first_instr_128M": 12_300_000,
+    "boot_first_instr_1G": 12_300_000,
+    "boot_kernel_share_128M": 400_000,
+    "boot_kernel_share_1G": 400_000,
+}
+
+
+def sh(cmd, cwd=ROOT, timeout=300):
+    p = subprocess.run(cmd, shell=True, cwd=cwd, capture_output=True, text=True,
+                       errors="replace", timeout=timeout)
+    if p.returncode != 0:
+        raise RuntimeError(f"`{cmd}` failed ({p.returncode}):\n{p.stdout}{p.stderr}")
+    return p.stdout + p.stderr
+
+
+def app_base(ch, slot):
+    return 0x80400000 + slot * 0x20000 if ch <= 3 else 0x10000
+
+
+def compile_app(ch, src, out, slot, defines=""):
+    sh(f"{CC} -DCH={ch} {defines} -T {HERE}/app.ld -Wl,--defsym=BASE={app_base(ch, slot):#x} "
+       f"-o {out} {HERE}/{src}")
+
+
+class Tree:
+    """A private copy of chapter ch's tree, built with BENCH=1."""
+
+    def __init__(self, ch, src, work):
+        self.ch, self.dir = ch, os.path.join(work, f"ch{ch}")
+        if os.path.isdir(self.dir):
+            shutil.rmtree(self.dir)
+        shutil.copytree(src, self.dir, ignore=shutil.ignore_patterns("build"))
+
+    def run(self, appdir, mem="128M", timeout=60):
+        sh(f"make -s all BENCH=1 APPS={appdir}", cwd=self.dir)
+        cmd = (f"timeout {timeout} {QEMU} -machine virt -nographic -bios {BIOS} -m {mem} "
+               f"-kernel build/kernel.elf -icount {ICOUNT}")
+        p = subprocess.run(cmd, shell=True, cwd=self.dir, capture_output=True, text=True,
+                           errors="replace")
+        out = p.stdout + p.stderr
+        if p.returncode != 0 or "All applications completed!" not in out:
+            raise RuntimeError(f"ch{self.ch} run failed ({p.returncode}):\n{out[-3000:]}")
+        return out
+
+
+def parse(out):
+    vals = {}
+    for m in re.finditer(r"^bench: (\w+) (\d+)\s*$", out, re.M):
+        vals[m.group(1)] = int(m.group(2))
+    for m in re.finditer(r"^\[bench\] (\d+) ([\w/ ]+?) pairs: (\d+) instructions\s*$", out, re.M):
+        vals[re.split(r"[ /]", m.group(2))[0] + "_pair_x100"] = int(m.group(3)) * 100 // int(m.group(1))
+    return vals
+
+
+def sbi_entry(work, mem):
+    elf = os.path.join(work, "sbi_probe.elf")
+    if not os.path.exists(elf):
+        sh(f"{CC} -T {HERE}/app.ld -Wl,--defsym=BASE=0x80200000 -o {elf} {HERE}/sbi_probe.c")
+    out = sh(f"timeout 60 {QEMU} -machine virt -nographic -bios {BIOS} -m {mem} -kernel {elf} "
+             f"-icount {ICOUNT}")
+    return parse(out)["sbi_entry"]
+
+
+def apps(work, name):
+    d = os.path.join(work, "apps", name)
+    if os.path.isdir(d):
+        shutil.rmtree(d)
+    os.makedirs(d)
+    return d
+
+
+def bench_chapter(ch, src, work, tasks, sbi):
+    t = Tree(ch, src, work)
+    r = {}
+    # Single-task figures.
+    d = apps(work, f"ch{ch}-sys")
+    compile_app(ch, "sys.c", f"{d}/a_sys", 0)
+    v = parse(t.run(d))
+    for k in ("null_syscall", "write_1byte", "mmap_touch_munmap", "timer_interrupt",
+              "frame_pair_x100", "kmalloc_pair_x100"):
+        if k in v:
+            r[k.replace("_x100", "")] = v[k] / 100 if k.endswith("_x100") else v[k]
+    # Boot: reset to the first user instruction, and the kernel's share of it.
+    d = apps(work, f"ch{ch}-boot")
+    compile_app(ch, "boot.c", f"{d}/a_boot", 0)
+    for mem in ("128M", "1G"):
+        v = parse(t.run(d, mem=mem))
+        r[f"boot_first_instr_{mem}"] = v["first_instr"]
+        r[f"boot_kernel_share_{mem}"] = v["first_instr"] - sbi[mem]
+    if ch < 3:
+        return r
+    # Yield between k tasks; launch cost as the task count grows.
+    first = {}
+    for k in tasks:
+        d = apps(work, f"ch{ch}-yield{k}")
+        for i in range(k):
+            compile_app(ch, "yield.c", f"{d}/y{i:02d}", i, f"-DIDX={i} -DNT={k}")
+        v = parse(t.run(d))
+        r[f"yield_switch_{k}" if k > 1 else "yield_alone"] = v["yield_x100"] / 100
+        first[k] = v["y0_first_instr"]
+        if k == 2:
+            r["first_dispatch"] = v["y1_first_instr"] - v["y0_before_yield"]
+    for k in tasks:
+        if k > 1:
+            r[f"launch_{k}"] = (first[k] - first[1]) // (k - 1) + r["first_dispatch"]
+    return r
+
+
+ROWS = [
+    ("null_syscall", "null syscall round trip U->S->U (trace, bad request)"),
+    ("write_1byte", "write of 1 byte"),
+    ("yield_alone", "yield, only task (no switch)"),
+    ("yield_switch_2", "yield: one full switch, 2 tasks"),
+    ("yield_switch_8", "yield: one full switch, 8 tasks"),
+    ("yield_switch_16", "yield: one full switch, 16 tasks"),
+    ("yield_switch_32", "yield: one full switch, 32 tasks"),
+    ("timer_interrupt", "timer-interrupt path (no switch)"),
+    ("boot_first_instr_128M", "reset -> first user instruction, -m 128M"),
+    ("boot_kernel_share_128M", "  of which the kernel's (after OpenSBI), 128M"),
+    ("boot_first_instr_1G", "reset -> first user instruction, -m 1G"),
+    ("boot_kernel_share_1G", "  of which the kernel's (after OpenSBI), 1G"),
+    ("first_dispatch", "first dispatch: yield -> new task's first instr"),
+    ("launch_2", "app launch (load + first dispatch), 2 tasks"),
+    ("launch_8", "app launch per app, 8 tasks"),
+    ("launch_16", "app launch per app, 16 tasks"),
+    ("launch_32", "app launch per app, 32 tasks"),
+    ("mmap_touch_munmap", "mmap + touch + munmap of one page"),
+    ("frame_pair", "frame alloc/free pair (kernel)"),
+    ("kmalloc_pair", "kmalloc(64)/kfree pair (kernel)"),
+]
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:,.2f}"
+    return f"{int(v):,}"
+
+
+def table(res, chs):
+    w = max(len(d) for _, d in ROWS)
+    head = f"{'guest instructions':{w}}" + "".join(f"{'ch' + str(c):>13}" for c in chs)
+    head += f"{'ch4 target':>15}"
+    lines = [head, "-" * len(head)]
+    for key, desc in ROWS:
+        cells = [res.get(str(c), {}).get(key) for c in chs]
+        if all(x is None for x in cells):
+            continue
+        tgt = TARGETS.get(key)
+        row = f"{desc:{w}}" + "".join(f"{fmt(x):>13}" for x in cells)
+        row += f"{('<= ' + fmt(tgt)) if tgt else '':>15}"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def verdicts(r4):
+    """The issue's targets on the chapter 4 kernel: (figure, ok, text)."""
+    out = []
+    for key, lim in TARGETS.items():
+        v = r4.get(key)
+        if v is not None:
+            out.append((key, v <= lim, f"{key} = {fmt(v)} (target <= {fmt(lim)})"))
+    y2, y32 = r4.get("yield_switch_2"), r4.get("yield_switch_32")
+    if y2 and y32:
+        out.append(("yield_switch_32", abs(y32 - y2) <= 0.1 * y2,
+                    f"yield_switch_32 = {fmt(y32)} (target within 10% of {fmt(y2)})"))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--json", default=os.path.join(ROOT, "out", "bench", "results.json"))
+    ap.add_argument("--trees", default=os.path.join(ROOT, "out"))
+    ap.add_argument("--work", default=os.path.join(ROOT, "out", "bench", "work"))
+    ap.add_argument("--chapters", default="")
+    a = ap.parse_args()
+    chs = [int(c) for c in a.chapters.split(",") if c] or sorted(
+        int(n[2:]) for n in os.listdir(a.trees)
+        if re.fullmatch(r"ch\d+", n) and int(n[2:]) >= 2)
+    tasks = (1, 2, 32) if a.quick else TASKS
+    os.makedirs(a.work, exist_ok=True)
+    sbi = {m: sbi_entry(a.work, m) for m in ("128M", "1G")}
+    res = {}
+    for ch in chs:
+        res[str(ch)] = bench_chapter(ch, os.path.join(a.trees, f"ch{ch}"), a.work, tasks, sbi)
+        res[str(ch)]["opensbi_128M"], res[str(ch)]["opensbi_1G"] = sbi["128M"], sbi["1G"]
+    qv = sh(f"{QEMU} --version").splitlines()[0]
+    print(f"make bench: {qv}, -icount {ICOUNT}; user-loop figures include the loop "
+          f"(about 7 instructions); OpenSBI alone: {fmt(sbi['128M'])} (128M), {fmt(sbi['1G'])} (1G)")
+    print(table(res, chs))
+    if "4" in res:
+        for _, ok, text in verdicts(res["4"]):
+            print(("target met:     " if ok else "TARGET NOT MET: ") + text)
+    os.makedirs(os.path.dirname(a.json), exist_ok=True)
+    with open(a.json, "w") as f:
+        json.dump({"qemu": qv, "icount": ICOUNT, "chapters": res}, f, indent=1, sort_keys=True)
+    print(f"wrote {os.path.relpath(a.json, ROOT)}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except RuntimeError as e:
+        print(f"bench: {e}", file=sys.stderr)
+        sys.exit(1)
