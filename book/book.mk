@@ -18,7 +18,7 @@ BOOK_TOOLS    := tangle/weave.py tangle/highlight.py tangle/nwparse.py
 # Overfull boxes tolerated in the PDF before the build fails (the count is printed).
 BOOK_OVERFULL_MAX ?= 25
 BOOK_PANDOC   := pandoc -f markdown+east_asian_line_breaks --wrap=none
-BOOK_TESTS    := tests/book/build.sh tests/book/links.py tests/book/chunks.py \
+BOOK_TESTS    := tests/book/build.sh tests/book/links.py tests/book/chunks.py tests/book/opener.py \
                  tests/book/bilingual.py tests/book/browser.sh
 
 .PHONY: book book-html book-pdf book-test

@@ -655,6 +655,123 @@ class ProseRenderer:
                 + raw_inline("latex", r"\nwmention{%s}{%s}" % (self.w.anchor[t], name_tex(name))))
 
 
+
+# ---------------------------------------------------------------- chapter opener
+
+OPENER_DIRS = ("kernel/", "user/", "scripts/")
+OPENER_FILES = ("Makefile", ".clang-format")
+OPENER_COLLAPSE = 3   # more unchanged files than this in a directory: one summary line
+STATUS = {  # status -> (zh, en); LaTeX: \nwop<status>{depth}{name}{lines}
+    "new": ("新增", "new"),
+    "changed": ("修改", "changed"),
+    "removed": ("删除", "removed"),
+    "unchanged": ("未变", "unchanged"),
+}
+
+
+def opener_files(book, nch):
+    """{chapter: [(path, status, lines, old_lines)]}: each chapter's tree against
+    the one before it, from the tangler's own rendering (no #line directives)."""
+    out, prev = {}, {}
+    for n in range(1, nch + 1):
+        files, defs = book.check_tree(n)
+        cur = {r: render_file(r, defs, False) for r in files
+               if r.startswith(OPENER_DIRS) or r in OPENER_FILES}
+        rows = []
+        for r in set(cur) | set(prev):
+            text, old = cur.get(r), prev.get(r)
+            st = ("new" if old is None else "removed" if text is None
+                  else "changed" if text != old else "unchanged")
+            nl = lambda t: t.count("\n") if t is not None else None  # noqa: E731
+            rows.append((r, st, nl(text), nl(old)))
+        out[n] = rows
+        prev = cur
+    return out
+
+
+def opener_tree(rows):
+    """[(depth, kind, payload)] in display order: directories first (kernel/,
+    scripts/, user/...), then top-level files; kind is "dir", "file" or "more"."""
+    tree = {}
+    for row in rows:
+        node = tree
+        parts = row[0].split("/")
+        for d in parts[:-1]:
+            node = node.setdefault(d + "/", {})
+        node[parts[-1]] = row
+    lines = []
+
+    def walk(node, depth):
+        dirs = sorted(k for k in node if isinstance(node[k], dict))
+        files = sorted((k for k in node if not isinstance(node[k], dict)),
+                       key=lambda k: (k.lower().lstrip("."), k))
+        for d in dirs:
+            lines.append((depth, "dir", d))
+            walk(node[d], depth + 1)
+        same = [node[f] for f in files if node[f][1] == "unchanged"]
+        for f in files:
+            if node[f][1] != "unchanged" or len(same) <= OPENER_COLLAPSE:
+                lines.append((depth, "file", (f, node[f])))
+        if len(same) > OPENER_COLLAPSE:
+            lines.append((depth, "more", same))
+    walk(tree, 0)
+    return lines
+
+
+def opener(rows):
+    """The chapter opener: (html, latex)."""
+    counts = {st: sum(1 for r in rows if r[1] == st) for st in STATUS}
+    total = sum(r[2] for r in rows if r[2] is not None)
+
+    def lines_html(row):
+        _, st, n, old = row
+        if st == "changed":
+            return f'<span class="loc">{old} → {n}</span>'
+        return f'<span class="loc">{n if n is not None else old}</span>'
+
+    def badge(st):
+        zh, en = STATUS[st]
+        return (f'<span class="badge {st}"><span class="ui" lang="zh-CN">{zh}</span>'
+                f'<span class="ui" lang="en">{en}</span></span>')
+
+    summary = " · ".join(
+        f'<span class="sum {st}"><span class="ui" lang="zh-CN">{STATUS[st][0]} {counts[st]}</span>'
+        f'<span class="ui" lang="en">{counts[st]} {STATUS[st][1]}</span></span>'
+        for st in STATUS if counts[st])
+    items, tex_lines = [], []
+    for depth, kind, x in opener_tree(rows):
+        pad = f' style="--depth:{depth}"'
+        if kind == "dir":
+            items.append(f'<li class="dir"{pad}>{h(x)}</li>')
+            tex_lines.append(r"\nwopdir{%d}{%s}" % (depth, tex(x)))
+        elif kind == "file":
+            name, row = x
+            items.append(f'<li class="file {row[1]}" data-path="{h(row[0])}" data-status="{row[1]}"{pad}>'
+                         f'<code>{h(name)}</code>{badge(row[1]) if row[1] != "unchanged" else ""}'
+                         f'{lines_html(row)}</li>')
+            n = row[2] if row[2] is not None else row[3]
+            tex_lines.append(r"\nwop%s{%d}{%s}{%s}" % (
+                row[1], depth, tex(name), f"{row[3]}\\,$\\to$\\,{row[2]}" if row[1] == "changed" else n))
+        else:
+            n = sum(r[2] for r in x)
+            same = "".join(f'<li class="file unchanged" data-path="{h(r[0])}" data-status="unchanged">'
+                           f'<code>{h(r[0].rsplit("/", 1)[-1])}</code>{lines_html(r)}</li>' for r in x)
+            items.append(f'<li class="more"{pad}><details><summary>'
+                         f'<span class="ui" lang="zh-CN">另有 {len(x)} 个文件未变</span>'
+                         f'<span class="ui" lang="en">{len(x)} more files unchanged</span>'
+                         f'<span class="loc">{n}</span></summary><ul>{same}</ul></details></li>')
+            tex_lines.append(r"\nwopmore{%d}{%d}{%d}" % (depth, len(x), n))
+    html_block = (
+        '<aside class="opener">\n<div class="opener-head">'
+        '<span lang="zh-CN">本章的代码</span><span lang="en">This chapter\u2019s code</span></div>\n'
+        f'<div class="opener-sum">{summary} · <span class="ui" lang="zh-CN">共 {total} 行</span><span class="ui" lang="en">{total} lines</span></div>\n'
+        '<ul class="tree">\n' + "\n".join(items) + "\n</ul>\n</aside>")
+    tex_block = (r"\begin{nwopener}{%s}{%d}" % (
+        r"\nwopsep{}".join(r"\nwopcount{%s}{%d}" % (st, counts[st]) for st in STATUS if counts[st]),
+        total) + "\n" + "\n".join(tex_lines) + "\n" + r"\end{nwopener}")
+    return raw_block("html", html_block) + "\n" + raw_block("latex", tex_block)
+
+
 # ---------------------------------------------------------------- pages
 
 def zh_quotes(s):
@@ -687,12 +804,21 @@ def secnum_html(sec):
     return raw_inline("html", f'<span class="secnum">{sec.number}</span> ')
 
 
-def chapter_md(w, ch, chunks, prose):
+def chapter_md(w, ch, chunks, prose, opener_md=""):
+    """A chapter's Markdown; `opener_md` goes after the chapter's opening prose
+    (before its first section heading or code chunk)."""
     page = ch.index
     out = []
     lang = None
+
+    def place_opener():
+        nonlocal opener_md
+        if opener_md and lang is None:  # never inside a language div
+            out.append("\n" + opener_md + "\n")
+            opener_md = ""
     for kind, block in ch.blocks:
         if kind == "code":
+            place_opener()
             out.append("\n" + chunks.render(block, page) + "\n")
             continue
         in_fence = False
@@ -712,6 +838,8 @@ def chapter_md(w, ch, chunks, prose):
                 continue
             m = HEADING.match(line) if not any(i[0] == "quote" for i in items) else None
             if m:
+                if len(m.group(1)) > 1:
+                    place_opener()
                 sec = next(s for s in w.sections if s.line_items is items)
                 attrs = f"#{sec.id}"
                 mid = HEADING_ID.search(m.group(2))
@@ -720,6 +848,7 @@ def chapter_md(w, ch, chunks, prose):
                 out.append(f"\n{m.group(1)} {secnum_html(sec)}{prose.text(sec.md, page)} {{{attrs}}}\n")
                 continue
             out.append(prose.line(items, page, lang) + "\n")
+    place_opener()
     return "".join(out)
 
 
@@ -813,9 +942,15 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     chunks = ChunkRenderer(w, idents)
     prose = ProseRenderer(w)
+    try:
+        trees = opener_files(w.book, w.nch)
+    except BookError as e:
+        for p in e.problems:
+            print(p, file=sys.stderr)
+        return 1
     pages = []
     for ch in w.book.chapters:
-        pages.append(chapter_md(w, ch, chunks, prose))
+        pages.append(chapter_md(w, ch, chunks, prose, opener(trees[ch.index])))
     titles = {n: w.chapter_sec.get(n) for n in range(1, w.nch + 1)}
 
     def title_of(n):

@@ -3,7 +3,7 @@
 # and the browser, in that order (the checks read the built book).
 cd "$(dirname "$0")/../.."
 status=0
-for t in tests/book/build.sh tests/book/links.py tests/book/chunks.py \
+for t in tests/book/build.sh tests/book/links.py tests/book/chunks.py tests/book/opener.py \
          tests/book/bilingual.py tests/book/browser.sh; do
     "$t" || status=1
 done
