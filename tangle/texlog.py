@@ -21,7 +21,7 @@ def main():
     errors = [l for l in log.splitlines() if l.startswith("!") or re.match(r"^\S+\.tex:\d+: ", l)]
     if errors:
         problems.append(f"{len(errors)} TeX error(s): {errors[0]}")
-    missing = re.findall(r"Missing character: There is no (.+?) in font (.+?)!", log)
+    missing = re.findall(r"Missing character: There is no (.+?) in font ([^!\n]+)", log)
     if missing:
         uniq = sorted(set(missing))
         problems.append(f"{len(missing)} missing character(s), e.g. "

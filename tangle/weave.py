@@ -354,6 +354,8 @@ class Identifiers:
             path = os.path.normpath(path)
             if kind == "label" and (name.startswith(".") or name[0].isdigit()):
                 continue
+            if name.startswith("__anon"):  # ctags' names for unnamed structs
+                continue
             piece = None
             for p in where.get(path, []):
                 if p.line < line <= p.line + len(p.body):
