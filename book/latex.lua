@@ -2,6 +2,8 @@
 -- * drop `lang`: pandoc 2.17 + xelatex break on lang zh-CN (empty \babelprovide);
 -- * bilingual divs become bookzh/booken environments, one after the other;
 -- * headings and captions that carry both languages as spans read "中文 / English";
+-- * preface: .html-only divs are dropped, .pdf-only divs kept (HTML hides them);
+-- * tables of at most 8 rows get a \Needspace so they do not split across pages;
 -- * figures: assets/x.svg -> assets/x.pdf (made by book/book.mk).
 
 local function join_langs(inlines)
@@ -61,6 +63,9 @@ local function Span(el)
 end
 
 local function Div(el)
+  -- the preface describes the HTML page and the printed page separately
+  if el.classes:includes("html-only") then return {} end
+  if el.classes:includes("pdf-only") then return el.content end
   local lang = el.attributes["lang"]
   if lang then
     el.attributes["lang"] = nil
@@ -72,9 +77,23 @@ local function Div(el)
   end
 end
 
+-- short tables (longtable, breakable) are kept on one page: ask for room first
+local SHORT_TABLE = 8
+local function Table(el)
+  local rows = 0
+  if el.head and el.head.rows then rows = rows + #el.head.rows end
+  for _, b in ipairs(el.bodies or {}) do
+    rows = rows + #b.head + #b.body
+  end
+  if el.foot and el.foot.rows then rows = rows + #el.foot.rows end
+  if rows == 0 or rows > SHORT_TABLE then return nil end
+  local lines = math.floor(rows * 1.4 + 4 + 0.5)
+  return {pandoc.RawBlock("latex", string.format("\\Needspace{%d\\baselineskip}", lines)), el}
+end
+
 -- two passes: join the language spans of headings and captions before the
 -- spans themselves are dissolved
 return {
-  {Meta = Meta, Header = Header, Image = Image},
+  {Meta = Meta, Header = Header, Image = Image, Table = Table},
   {Span = Span, Div = Div},
 }

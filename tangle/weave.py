@@ -415,7 +415,10 @@ class ChunkRenderer:
     def lines(self, p, lang):
         """Yield lines as lists of ('tok', cls, text) / ('use', name) items."""
         lex = Lexer(lang)
-        for items in p.body:
+        body = list(p.body)
+        while body and all(it[0] == "text" and not it[1].strip() for it in body[0]):
+            body.pop(0)   # leading blank lines are not shown
+        for items in body:
             line = []
             for it in items:
                 if it[0] == "use":
@@ -500,15 +503,29 @@ class ChunkRenderer:
             out.append("".join(it[1] if it[0] == "text" else f"<<{it[1]}>>" for it in items))
         return out
 
+    def diff_line(self, line, p, page):
+        """A line of the diff as HTML: <<name>> uses become ⟨name⟩ links, as in the code."""
+        out = []
+        for i, part in enumerate(re.split(r"<<(.+?)>>", line)):
+            if i % 2 == 0:
+                out.append(h(part))
+                continue
+            t = self.w.target(part, p.chapter)
+            out.append(self.w.chunk_ref(t, page)[0] if t is not None
+                       else f'<span class="use">⟨{name_html(part)}⟩</span>')
+        return "".join(out)
+
     # -- the whole chunk
     def render(self, p, page):
         w = self.w
         before, after = w.history(p)
         files = w.files[p]
         sec = w.section[p]
-        loc_html = " ".join(f'<span class="file">{h(f)}</span>' for f in files) or \
-            '<span class="file">(no file)</span>'
-        loc_tex = ", ".join(r"\texttt{%s}" % tex(f) for f in files)
+        is_root = p.name in files   # the chunk's name already says the file
+        shown = [f for f in files if f != p.name]
+        loc_html = " ".join(f'<span class="file">{h(f)}</span>' for f in shown) or \
+            ("" if is_root else '<span class="file">(no file)</span>')
+        loc_tex = ", ".join(r"\texttt{%s}" % tex(f) for f in shown)
         notes_html, notes_tex = [], []
         # where it came from
         if p.mode == "extend" and before:
@@ -532,10 +549,29 @@ class ChunkRenderer:
                      f'<span class="defmark">{h(mark)}</span></div>')
         loc = f'<div class="chunk-loc">{loc_html}'
         if notes_html:
-            loc += ' <span class="sep">·</span> ' + " ".join(notes_html)
+            loc += (' <span class="sep">·</span> ' if loc_html else "") + " ".join(notes_html)
         loc += "</div>"
+        if not loc_html and not notes_html:
+            loc = ""
         code = self.code_html(p, page)
         body = f'<pre class="code lang-{w.lang(p)}"><code>{code}</code></pre>'
+        empty_tex = ""
+        if not code.strip():
+            later = [q for q in after if q.mode != "replace"][:1] or after[:1]
+            if later:
+                q = later[0]
+                sref = w.sec_ref(w.section[q], page)
+                ref = w.chunk_ref(q, page, with_name=False)
+                zh = f"（此处为空，在 {sref[0]}（{ref[0]}）中{'扩充' if q.mode == 'extend' else '给出'}）"
+                en = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref[0]}, {ref[0]})"
+                zt = f"（此处为空，在 {sref[1]}（{ref[1]}）中{'扩充' if q.mode == 'extend' else '给出'}）"
+                et = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref[1]}, {ref[1]})"
+            else:
+                zh = zt = "（此处为空）"
+                en = et = "(empty here)"
+            body = (f'<div class="chunk-empty"><span lang="zh-CN">{zh}</span> '
+                    f'<span lang="en">{en}</span></div>')
+            empty_tex = r"\nwempty{%s}{%s}" % (zt, et)
         # the earlier version, for a replacement
         old_html = ""
         if p.mode == "replace" and before:
@@ -550,7 +586,7 @@ class ChunkRenderer:
             dl = []
             for l in diff:
                 cls = {"+": "add", "-": "del", "@": "hunk"}.get(l[:1], "ctx")
-                dl.append(f'<span class="{cls}">{h(l)}</span>')
+                dl.append(f'<span class="{cls}">{self.diff_line(l, p, page)}</span>')
             old_html = ('<details class="old-version"><summary>'
                         '<span class="ui" lang="zh-CN">旧版本与差异</span>'
                         '<span class="ui" lang="en">Earlier version and diff</span></summary>'
@@ -563,10 +599,7 @@ class ChunkRenderer:
             foot_html.append('<span class="ui" lang="zh-CN">用于</span><span class="ui" lang="en">Used in</span> '
                              + ", ".join(r[0] for r in refs))
             foot_tex.append(r"\nwusedin{%s}" % ", ".join(r[1] for r in refs))
-        elif files and p.name in files:
-            foot_html.append('<span class="ui" lang="zh-CN">文件根</span><span class="ui" lang="en">Root of</span> '
-                             f'<code>{h(p.name)}</code>')
-            foot_tex.append(r"\nwroot{%s}" % tex(p.name))
+        # a file root's name already says the file: no "root of" line (nor label)
         ext = []
         for q in after:
             if q.mode == "replace":
@@ -591,7 +624,7 @@ class ChunkRenderer:
                       f'{old_html}{foot}\n</div>')
         tex_block = (r"\begin{nwchunk}{%s}{%s}{%s}{%s}{%s}{%s}" % (
             a, w.label[p], name_tex(p.name), tex(mark).replace("≡", r"\nweq{}"),
-            loc_tex, " ".join(notes_tex)) + "\n" + self.code_tex(p) + "\n"
+            loc_tex, " ".join(notes_tex)) + "\n" + (empty_tex or self.code_tex(p)) + "\n"
             + r"\nwfoot{%s}" % r"\nwsep{}".join(foot_tex) + "\n" + r"\end{nwchunk}")
         return raw_block("html", html_block) + "\n" + raw_block("latex", tex_block)
 
@@ -812,6 +845,7 @@ def chapter_md(w, ch, chunks, prose, opener_md=""):
     page = ch.index
     out = []
     lang = None
+    prose_tail = False   # the last line out is a line of prose
 
     def place_opener():
         nonlocal opener_md
@@ -819,6 +853,7 @@ def chapter_md(w, ch, chunks, prose, opener_md=""):
             out.append("\n" + opener_md + "\n")
             opener_md = ""
     for kind, block in ch.blocks:
+        prose_tail = False
         if kind == "code":
             place_opener()
             out.append("\n" + chunks.render(block, page) + "\n")
@@ -826,6 +861,7 @@ def chapter_md(w, ch, chunks, prose, opener_md=""):
         in_fence = False
         for items in block:
             line = "".join(i[1] for i in items if i[0] == "text")
+            prose_tail_was, prose_tail = prose_tail, False
             if line.lstrip().startswith(("```", "~~~")):
                 in_fence = not in_fence
                 out.append(line + "\n")
@@ -849,7 +885,17 @@ def chapter_md(w, ch, chunks, prose, opener_md=""):
                     attrs = mid.group(1)
                 out.append(f"\n{m.group(1)} {secnum_html(sec)}{prose.text(sec.md, page)} {{{attrs}}}\n")
                 continue
-            out.append(prose.line(items, page, lang) + "\n")
+            text = prose.line(items, page, lang)
+            # pandoc's east_asian_line_breaks takes U+2014 for a narrow character and
+            # turns the line break next to "——" into a space: join the lines here
+            prev = out[-1] if out else ""
+            if (text.strip() and prev.strip() and prev.endswith("\n") and prose_tail_was
+                    and (prev.rstrip("\n").endswith("——") or text.lstrip().startswith("——"))):
+                out[-1] = prev.rstrip("\n") + text.lstrip() + "\n"
+            else:
+                out.append(text + "\n")
+            prose_tail = True
+            continue
     place_opener()
     return "".join(out)
 
@@ -899,6 +945,10 @@ def chunk_index(w, page="chunks"):
             "\\begin{nwindex}\n" + "\n".join(rows_t) + "\n\\end{nwindex}")
 
 
+KIND_ZH = {"function": "函数", "macro": "宏", "type": "类型", "struct": "结构体", "union": "联合体",
+           "enum": "枚举", "enumerator": "枚举值", "variable": "变量", "label": "标号", "symbol": "符号"}
+
+
 def ident_index(w, idents, uses, page="identifiers"):
     rows_h, rows_t = [], []
     for name in sorted(idents.defs, key=lambda n: (n.lower().lstrip("_."), n)):
@@ -912,7 +962,9 @@ def ident_index(w, idents, uses, page="identifiers"):
         ur = [w.chunk_ref(q, page, with_name=False) for q in us]
         anchor = "id-" + re.sub(r"[^\w.-]", "_", name)
         rows_h.append(
-            f'<li id="{h(anchor)}"><code>{h(name)}</code> <span class="kind">{h(", ".join(kinds))}</span> '
+            f'<li id="{h(anchor)}"><code>{h(name)}</code> <span class="kind">'
+            f'<span class="ui" lang="zh-CN">{h("、".join(KIND_ZH.get(k, k) for k in kinds))}</span>'
+            f'<span class="ui" lang="en">{h(", ".join(kinds))}</span></span> '
             f'<span class="ui" lang="zh-CN">定义</span><span class="ui" lang="en">defined</span> '
             + ", ".join(r[0] for r in refs)
             + ("; <span class=\"ui\" lang=\"zh-CN\">用于</span><span class=\"ui\" lang=\"en\">used in</span> "
@@ -961,7 +1013,7 @@ def main():
 
     for ch, text in zip(w.book.chapters, pages):
         n = ch.index
-        meta = [f"pagetitle: {yaml_str(str(n) + ' ' + title_of(n).get('en', title_of(n)[None]))}",
+        meta = [f"pagetitle: {yaml_str(str(n) + ' ' + title_of(n)[None])}",
                 f"chapter: {n}"]
         if n > 1:
             meta.append(f"prev-href: ch{n - 1}.html")
@@ -989,12 +1041,12 @@ def main():
     write(os.path.join(out, "chunks.md"),
           "# [代码块索引]{lang=zh-CN} [Chunk index]{lang=en} {#chunk-index .unnumbered}\n\n"
           + raw_block("html", ci_html))
-    write(os.path.join(out, "chunks.yaml"), "pagetitle: Chunk index\nprev-href: index.html\nprev-title: Contents\n")
+    write(os.path.join(out, "chunks.yaml"), "pagetitle: \"代码块索引 / Chunk index\"\nprev-href: index.html\nprev-title: \"[目录]{lang=zh-CN}[Contents]{lang=en}\"\n")
     write(os.path.join(out, "identifiers.md"),
           "# [标识符索引]{lang=zh-CN} [Identifier index]{lang=en} {#ident-index .unnumbered}\n\n"
           + raw_block("html", ii_html))
     write(os.path.join(out, "identifiers.yaml"),
-          "pagetitle: Identifier index\nprev-href: index.html\nprev-title: Contents\n")
+          "pagetitle: \"标识符索引 / Identifier index\"\nprev-href: index.html\nprev-title: \"[目录]{lang=zh-CN}[Contents]{lang=en}\"\n")
     # the PDF: one Markdown file
     pdf = [raw_block("latex", r"\frontmatter"), front, raw_block("latex", r"\tableofcontents\mainmatter")]
     pdf += pages
