@@ -5,7 +5,8 @@ QEMU runs with -icount shift=0,sleep=off,align=off: one instruction is one
 nanosecond of virtual time, so rdinstret and rdtime are deterministic and
 every figure is the same from run to run. The programs are outside programs
 (tests/bench/*.c, their own _start and ecalls) that read instret in user
-mode; the kernel is built with BENCH=1 (U-mode counter access through
+mode; the kernel is built with BENCH=1 LOG=off (diagnostics compiled out, the
+fixed [kernel] lines kept; U-mode counter access through
 scounteren; the chapter 4 kernel also times frame and heap pairs at
 shutdown). Prints one table and writes out/bench/results.json.
 
@@ -69,7 +70,7 @@ class Tree:
         shutil.copytree(src, self.dir, ignore=shutil.ignore_patterns("build"))
 
     def run(self, appdir, mem="128M", timeout=60):
-        sh(f"make -s all BENCH=1 APPS={appdir}", cwd=self.dir)
+        sh(f"make -s all BENCH=1 LOG=off APPS={appdir}", cwd=self.dir)
         cmd = (f"timeout {timeout} {QEMU} -machine virt -nographic -bios {BIOS} -m {mem} "
                f"-kernel build/kernel.elf -icount {ICOUNT}")
         p = subprocess.run(cmd, shell=True, cwd=self.dir, capture_output=True, text=True,
