@@ -246,7 +246,7 @@ def describe(x, place, lang):
 
 def test_files(n):
     """The repository's test files that belong in chapter n's snapshot."""
-    out = ["tests/run.py", "tests/lib/harness.py", "tests/lib/outside.c"]
+    out = ["tests/run.py", "tests/lib/harness.py", "tests/lib/outside.c", "tests/lib/be32.h"]
     qemu = f"tests/qemu/test_ch{n}.py"
     if os.path.exists(os.path.join(REPO, qemu)):
         out.append(qemu)

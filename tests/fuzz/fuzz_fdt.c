@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../lib/be32.h"
 
 static void parse_checked(const uint8_t *data, size_t size)
 {
@@ -30,18 +31,6 @@ static void parse_checked(const uint8_t *data, size_t size)
         abort();
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void set32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
 
 // In a real blob the strings block follows the structure block, so reading
 // a little past the end of the structure block stays inside the buffer and

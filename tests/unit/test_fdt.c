@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "fdt.h"
+#include "../lib/be32.h"
 
 #define FDT_MAGIC 0xd00dfeed
 #define BEGIN 1
@@ -57,18 +58,6 @@ static int check(int ok, const char *name, const char *fmt, ...)
     return ok;
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void set32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
 
 // Parse a copy of blob[0..len) in a heap block of exactly len bytes.
 static int parse_copy(const uint8_t *blob, uint32_t len, struct fdt_info *info)
