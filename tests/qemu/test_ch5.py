@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Chapter 5 in QEMU: processes. The default INIT runs the chapter's
+demonstrations (argv layout, a fork tree, waitpid's rules, an orphan,
+failing execs, fork until the table and then memory run out) and every
+program of chapters 2-4, reporting each exit code; the shell is fed a
+script; an unknown INIT fails the build; malformed programs are refused.
+Each process's lines are its own (it prints them), and each exit code is
+reported by its parent, INIT: a kill is attributed by pid, not by
+position in the output."""
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+from harness import ANSI, ICOUNT, boot, check, check_order, done, sh, tree  # noqa: E402
+
+CH = 5
+EXITED = re.compile(r"^initproc: (\S+)(?: .*)? \(pid (\d+)\) exited with code (-?\d+)$")
+
+
+def exits(lines):
+    """{program: exit code} from INIT's reports."""
+    return {m.group(1): int(m.group(3)) for l in lines if (m := EXITED.match(l))}
+
+
+def counts(lines, when):
+    """(free frames, free pids) from the kernel's line at boot or at the end."""
+    rx = re.compile(rf"^\[kernel\] free frames {when}: (\d+), free pids: (\d+)$")
+    return next((tuple(map(int, m.groups())) for l in lines if (m := rx.match(l))), None)
+
+
+def run_input(text, tree_dir=None, **make_vars):
+    """Boot with `text` on the console's input (held back until the kernel
+    is up, by scripts/console.py). Returns (status, lines)."""
+    d = tree_dir or tree(CH)
+    args = " ".join(f"{k}={v}" for k, v in make_vars.items())
+    code, out = sh(f"make -s all {args}", cwd=d)
+    if code != 0:
+        return code, out.splitlines()
+    p = subprocess.run(f"make -s run {args} QEMU='qemu-system-riscv64 {ICOUNT}'", shell=True,
+                       cwd=d, input=text, capture_output=True, text=True, errors="replace",
+                       timeout=120)
+    lines = [ANSI.sub("", l).rstrip("\r") for l in (p.stdout + p.stderr).splitlines()]
+    return p.returncode, lines
+
+
+def default_run():
+    code, lines = boot(CH, timeout=300)
+    got = exits(lines)
+    check("ch5: QEMU exits with status 0", code == 0, f"status {code}", lines)
+    check("ch5: INIT finishes its plan", "initproc: all steps done" in lines, "missing", lines,
+          want="initproc: all steps done")
+    check("ch5: the kernel reports INIT's exit code 0 (SPEC)",
+          "[kernel] init exited with code 0" in lines, "missing", lines,
+          want="[kernel] init exited with code")
+    start, end = counts(lines, "before INIT"), counts(lines, "at the end")
+    check("ch5: free frames and free pids at the end equal their values at boot",
+          start is not None and start == end and start[1] >= 128,
+          f"boot {start}, end {end}", lines, want="[kernel] free frames")
+
+    # argv: "ch5_args a bb ccc"
+    check_order("ch5: exec passes argc and argv", lines, [
+        r'^args: argc = 4$', r'^args: argv\[0\] = "ch5_args"$', r'^args: argv\[1\] = "a"$',
+        r'^args: argv\[2\] = "bb"$', r'^args: argv\[3\] = "ccc"$',
+        r'^args: argv\[argc\] is NULL: yes$', r'^args: argv is 16-byte aligned: yes$'])
+    check("ch5: ch5_args exits with argc (4)", got.get("ch5_args") == 4, f"got {got.get('ch5_args')}",
+          lines, want="initproc: ch5_args")
+
+    check("ch5: a fork tree of depth 4 counts 15 processes through exit codes",
+          "fork_tree: 15 processes in a tree of depth 4" in lines, "missing", lines,
+          want="fork_tree:")
+    check("ch5: fork leaves the parent's pid alone", "fork_tree: getpid unchanged in the root: yes" in lines,
+          "missing", lines, want="fork_tree: getpid")
+
+    wait = [
+        ("wait with no children", -1), ("waitpid for the child returns its pid", 1),
+        ("its exit code", 42), ("waitpid for it again", -1), ("status NULL", 1),
+        ("status pointing at code", -1), ("status at address 16", -1),
+        ("the child is still there", 1), ("its exit code", 5), ("a pid that is not a child", -1),
+        ("pid -2", -1), ("wait for any child", 1), ("wait for any child", 1),
+        ("their codes add up to", 3)]
+    check_order("ch5: waitpid: every rule in order", lines,
+                [rf"^wait: {re.escape(w)} -> {v}$" for w, v in wait])
+    check_order("ch5: waitpid blocks until the child exits, and returns its code -3", lines,
+                [r"^wait: the slow child ends$", r"^wait: the parent wakes after it$",
+                 r"^wait: exit code -3 comes back -> -3$"])
+
+    # The grandchild and its parent run at once: their lines may come in any order.
+    for line in ("orphan: child exited with code 3", "orphan: grandchild's parent is now pid 1"):
+        check(f"ch5: orphan: '{line}'", line in lines, "missing", lines, want=line)
+    check("ch5: INIT reaps the orphan with its exit code 9",
+          any(re.match(r"^initproc: reaped orphan pid \d+, exit code 9$", l) for l in lines),
+          "missing", lines, want="initproc: reaped orphan")
+
+    bad = ["unknown name", "path at address 16", "argv at address 16", "argv\\[1\\] at address 16",
+           "40 arguments, no NULL", "33 arguments", "one 2999-byte argument", "a 2999-byte path"]
+    for b in bad:
+        check(f"ch5: exec refuses: {b.replace(chr(92), '')}",
+              any(re.match(rf"^exec_fail: {b} -> -1$", l) for l in lines), "missing", lines,
+              want=re.compile(rf"^exec_fail: {b} ->"))
+    for what, v in (("the caller goes on, its memory intact", 1),
+                    ('"/ch5_args" runs, exit code', 2), ("argv NULL runs, exit code", 0),
+                    ("32 arguments run, exit code", 32)):
+        check(f"ch5: exec: {what} {v}", f"exec_fail: {what} -> {v}" in lines, "missing", lines,
+              want=f"exec_fail: {what}")
+
+    check_order("ch5: fork until the table is full, reap all, and fork works again", lines, [
+        r"^fork_bomb: every zombie reaped with code 7: yes$",
+        r"^fork_bomb: fork failed after 100 or more children$",
+        r"^fork_bomb: every zombie reaped with code 7: yes$", r"^fork_bomb: fork works again: yes$"])
+    check("ch5: fork fails cleanly when memory runs out (a chain of 4 MiB processes)",
+          any(re.match(r"^fork_bomb: a chain of 4 MiB processes stopped at depth [1-9]\d*$", l)
+              for l in lines) and got.get("ch5_fork_bomb") == 0, "missing", lines,
+          want="fork_bomb: a chain")
+
+    earlier(lines, got)
+
+
+def earlier(lines, got):
+    """Chapters 2-4's programs, each started by INIT: their own lines, and
+    the exit codes INIT reports for them (-1 for a kill, by pid)."""
+    killed = ["ch2_02_store_null", "ch2_03_sret", "ch2_04_csr", "ch2_05_illegal",
+              "ch4_00_kernel_load", "ch4_01_kernel_store", "ch4_02_stack_overflow",
+              "ch4_07_mmap_readonly", "ch4_08_after_munmap"]
+    for name in killed:
+        check(f"ch5: {name} is killed: INIT sees exit code -1", got.get(name) == -1,
+              f"got {got.get(name)}", lines, want=f"initproc: {name}")
+    for name in ("ch2_00_hello", "ch2_07_bad_syscall", "ch3_00_yield_a", "ch3_01_yield_b",
+                 "ch3_02_yield_c", "ch3_03_cpu_a", "ch3_04_cpu_b", "ch3_05_cpu_c", "ch3_06_sleep",
+                 "ch3_07_hog", "ch3_08_quick", "ch3_09_trace", "ch4_03_same_va_a",
+                 "ch4_04_same_va_b", "ch4_05_mmap", "ch4_06_sbrk", "ch4_09_cross_page",
+                 "ch4_10_pointers"):
+        check(f"ch5: {name} runs to its end (exit code 0)", got.get(name) == 0,
+              f"got {got.get(name)}", lines, want=f"initproc: {name}")
+    for x in "ABC":
+        check(f"ch5: yield {x} prints steps 0..4 in order",
+              [l for l in lines if l.startswith(f"yield {x}: ")] == [f"yield {x}: step {i}" for i in range(5)],
+              "wrong", lines, want=f"yield {x}: ")
+    check("ch5: same_va A and B see their own data after yielding",
+          "same_va A: after yielding, data = 1000" in lines and "same_va B: after yielding, data = 2000" in lines,
+          "missing", lines, want="same_va")
+    check("ch5: trace counts exactly (chapter 3's exercise, per process)",
+          "trace: write count 8" in lines, "missing", lines, want="trace:")
+
+
+def shell():
+    script = "ch5_args one  two\nnope\nch5_arx\x7fgs x\n\nexit\n"
+    code, lines = run_input(script, INIT="sh")
+    check("ch5 shell: QEMU exits with status 0 after 'exit'", code == 0, f"status {code}", lines)
+    check_order("ch5 shell: runs a program by name with its arguments", lines, [
+        r"^\$ ch5_args one  two$", r"^args: argc = 3$", r'^args: argv\[2\] = "two"$',
+        r"^sh: ch5_args exited with code 3$"])
+    check("ch5 shell: an unknown program gets a message, and the shell goes on",
+          "sh: cannot run nope" in lines, "missing", lines, want="nope")
+    check_order("ch5 shell: backspace erases the last character", lines,
+                [r"^args: argc = 2$", r'^args: argv\[1\] = "x"$'])
+    check("ch5 shell: 'exit' ends it", "sh: bye" in lines, "missing", lines, want="sh: bye")
+    code, lines = run_input("ch5_args q\n\x04", INIT="sh")
+    check("ch5 shell: Ctrl-D on an empty line ends it", code == 0 and "sh: bye" in lines,
+          f"status {code}", lines, want="sh: bye")
+
+
+def unknown_init():
+    code, out = sh("make -s all INIT=no_such_program", cwd=tree(CH))
+    check("ch5: an unknown INIT fails the build with a clear message",
+          code != 0 and "INIT=no_such_program names no program" in out, f"status {code}",
+          out.splitlines(), want="INIT=")
+
+
+def cut_point(elf):
+    """An offset in the middle of the first PT_LOAD segment's file bytes."""
+    phoff, = struct.unpack_from("<Q", elf, 32)
+    phentsize, phnum = struct.unpack_from("<HH", elf, 54)
+    for i in range(phnum):
+        ptype, _, offset, _, _, filesz = struct.unpack_from("<IIQQQQ", elf, phoff + i * phentsize)
+        if ptype == 1 and filesz > 0:
+            return offset + filesz // 2
+    raise ValueError("no PT_LOAD with file bytes")
+
+
+def malformed():
+    """An APPS directory with a file that is no ELF and a cut-off ELF; the
+    shell tries to run both, then a good program."""
+    apps = os.path.join(tree(CH), "build", "apps")
+    tmp = tempfile.mkdtemp(prefix="ch5-apps-")
+    try:
+        for name in ("sh", "ch5_args"):
+            shutil.copy(os.path.join(apps, f"{name}.elf"), os.path.join(tmp, name))
+        with open(os.path.join(tmp, "garbage"), "wb") as f:
+            f.write(b"this is not an ELF file\n" * 40)
+        with open(os.path.join(apps, "ch5_args.elf"), "rb") as f:
+            elf = f.read()
+        with open(os.path.join(tmp, "cut"), "wb") as f:
+            f.write(elf[:cut_point(elf)])
+        code, lines = run_input("garbage\ncut\nch5_args fine\nexit\n", APPS=tmp, INIT="sh")
+    finally:
+        shutil.rmtree(tmp)
+    check("ch5: exec of a file that is no ELF fails; the shell goes on",
+          "sh: cannot run garbage" in lines, "missing", lines, want="garbage")
+    check("ch5: exec of a cut-off ELF fails; the shell goes on", "sh: cannot run cut" in lines,
+          "missing", lines, want="cut")
+    check("ch5: after both, a good program runs and the run ends cleanly",
+          'args: argv[1] = "fine"' in lines and code == 0, f"status {code}", lines, want="fine")
+
+
+def main():
+    default_run()
+    shell()
+    unknown_init()
+    malformed()
+    done()
+
+
+if __name__ == "__main__":
+    main()
