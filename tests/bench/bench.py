@@ -69,7 +69,7 @@ class Tree:
             shutil.rmtree(self.dir)
         shutil.copytree(src, self.dir, ignore=shutil.ignore_patterns("build"))
 
-    def run(self, appdir, mem="128M", timeout=60):
+    def run(self, appdir, mem="128M", timeout=300):  # a hang guard only
         sh(f"make -s all BENCH=1 LOG=off APPS={appdir}", cwd=self.dir)
         cmd = (f"timeout {timeout} {QEMU} -machine virt -nographic -bios {BIOS} -m {mem} "
                f"-kernel build/kernel.elf -icount {ICOUNT}")
@@ -94,7 +94,7 @@ def sbi_entry(work, mem):
     elf = os.path.join(work, "sbi_probe.elf")
     if not os.path.exists(elf):
         sh(f"{CC} -T {HERE}/app.ld -Wl,--defsym=BASE=0x80200000 -o {elf} {HERE}/sbi_probe.c")
-    out = sh(f"timeout 60 {QEMU} -machine virt -nographic -bios {BIOS} -m {mem} -kernel {elf} "
+    out = sh(f"timeout 300 {QEMU} -machine virt -nographic -bios {BIOS} -m {mem} -kernel {elf} "
              f"-icount {ICOUNT}")
     return parse(out)["sbi_entry"]
 
