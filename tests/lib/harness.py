@@ -143,6 +143,7 @@ def tree(ch):
 # preemption points, sleeps) then depends only on the code, not on the
 # host's load, so every run prints the same lines in the same order.
 ICOUNT = "-icount shift=3,sleep=off,align=off"
+QEMU = f"{os.environ.get('QEMU', 'qemu-system-riscv64')} {ICOUNT}"
 
 
 def boot(ch, timeout=120, tree_dir=None, **make_vars):
@@ -151,7 +152,7 @@ def boot(ch, timeout=120, tree_dir=None, **make_vars):
     colour codes)."""
     d = tree_dir or tree(ch)
     args = " ".join(f"{k}={v}" for k, v in make_vars.items())
-    code, out = sh(f"make -s all {args} && make -s run {args} QEMU='qemu-system-riscv64 {ICOUNT}'",
+    code, out = sh(f"make -s all {args} && make -s run {args} QEMU='{QEMU}'",
                    cwd=d, timeout=timeout)
     lines = [ANSI.sub("", l).rstrip("\r") for l in out.splitlines()]
     return code, lines
