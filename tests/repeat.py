@@ -34,10 +34,10 @@ def run(suite):
     start = time.time()
     try:
         p = subprocess.run([os.path.join(ROOT, suite)], cwd=ROOT, capture_output=True, text=True,
-                           errors="replace", timeout=1800)
+                           errors="replace", timeout=3600)
         out, code = p.stdout + p.stderr, p.returncode
     except subprocess.TimeoutExpired as e:
-        out = (e.stdout or b"").decode(errors="replace") + "\nFAIL timeout: over 1800 s"
+        out = (e.stdout or b"").decode(errors="replace") + "\nFAIL timeout: over 3600 s"
         code = 1
     fails = [l for l in out.splitlines() if l.startswith("FAIL ")]
     ok = code == 0 and not fails and re.search(r"^PASS ", out, re.M) is not None

@@ -22,7 +22,7 @@ def bench(tmp, k):
     p = subprocess.run([sys.executable, os.path.join(HERE, "bench.py"), "--quick", "--json", j,
                         "--trees", trees, "--work", os.path.join(tmp, f"w{k}"),
                         "--chapters", ",".join(map(str, chs))],
-                       capture_output=True, text=True, errors="replace", timeout=420)
+                       capture_output=True, text=True, errors="replace", timeout=1700)
     ok = check(f"bench run {k} succeeds", p.returncode == 0, p.stderr[-2000:],
                (p.stdout + p.stderr).splitlines())
     out = "\n".join(l for l in p.stdout.splitlines() if not l.startswith("wrote "))

@@ -119,7 +119,7 @@ def done():
     sys.exit(1 if failures else 0)
 
 
-def sh(cmd, cwd=ROOT, timeout=600, env=None):
+def sh(cmd, cwd=ROOT, timeout=1800, env=None):
     """Run a shell command; return (status, combined output)."""
     e = dict(os.environ)
     if env:
@@ -144,15 +144,20 @@ def tree(ch):
 # host's load, so every run prints the same lines in the same order.
 ICOUNT = "-icount shift=3,sleep=off,align=off"
 QEMU = f"{os.environ.get('QEMU', 'qemu-system-riscv64')} {ICOUNT}"
+# A kernel that hangs is stopped by the CPU time its QEMU used (ulimit -t),
+# which load does not change; a run needs a few seconds of it. The limit on
+# wall-clock time only catches a hang that idles, and is far away.
+CPU_SECONDS = 300
+WALL_SECONDS = 1800
 
 
-def boot(ch, timeout=120, tree_dir=None, **make_vars):
+def boot(ch, timeout=WALL_SECONDS, tree_dir=None, **make_vars):
     """Build and boot chapter ch's kernel with `make run`, QEMU under ICOUNT;
     QEMU must exit by itself. Returns (exit status, output lines without
     colour codes)."""
     d = tree_dir or tree(ch)
     args = " ".join(f"{k}={v}" for k, v in make_vars.items())
-    code, out = sh(f"make -s all {args} && make -s run {args} QEMU='{QEMU}'",
+    code, out = sh(f"ulimit -t {CPU_SECONDS}; make -s all {args} && make -s run {args} QEMU='{QEMU}'",
                    cwd=d, timeout=timeout)
     lines = [ANSI.sub("", l).rstrip("\r") for l in out.splitlines()]
     return code, lines

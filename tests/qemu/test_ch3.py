@@ -24,7 +24,7 @@ def index(lines, pat, last=False):
 
 
 def main():
-    code, lines = boot(CH, timeout=180)
+    code, lines = boot(CH)
     check("ch3: QEMU exits with status 0", code == 0, f"status {code}", lines)
     check("ch3: the run ends with 'All applications completed!'",
           any(l == "[kernel] All applications completed!" for l in lines[-3:]), "missing", lines,

@@ -53,7 +53,7 @@ def killed_alone(name, app, first, addr=None, within=None):
 
 
 def main():
-    code, lines = boot(CH, timeout=240)
+    code, lines = boot(CH)
     check("ch4: QEMU exits with status 0", code == 0, f"status {code}", lines)
     check("ch4: the run ends with 'All applications completed!'",
           "[kernel] All applications completed!" in lines, "missing", lines,

@@ -136,7 +136,7 @@ def make_test_checks(n, name, tree, path, expected, known=()):
     so a run is the same every time and one run decides. Returns the names
     of the checks that passed."""
     env = {"PATH": path, "PYTHONPATH": "", "TMPDIR": os.environ.get("TMPDIR", "/tmp")}
-    code, out = sh("make -s test", cwd=tree, timeout=600, env=env)
+    code, out = sh("make -s test", cwd=tree, timeout=3600, env=env)  # a hang guard only
     passes, fails, summary = parse(out)
     names = passes | set(known) | set(expected)
     failing = {key(f, names) for f in fails}
@@ -172,7 +172,7 @@ def tarball_checks(n, name):
 
 
 def main():
-    code, out = sh("make -s snapshots", timeout=300)
+    code, out = sh("make -s snapshots")
     if chapters() == list(range(1, len(SOURCES) + 1)):
         check("make snapshots writes every chapter's trees and tarballs", code == 0,
               f"status {code}", out.splitlines())

@@ -13,7 +13,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from harness import ANSI, QEMU, check, done, sh, tree  # noqa: E402
+from harness import ANSI, CPU_SECONDS, QEMU, WALL_SECONDS, check, done, sh, tree  # noqa: E402
 
 CC = ("riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding "
       "-nostdlib -fno-builtin -fno-tree-loop-distribute-patterns -fno-pie -Wall -Werror")
@@ -38,8 +38,8 @@ def boot(ch, tmp, appdir, mem="128M"):
     """Boot a private copy of chapter ch's tree, QEMU under -icount like
     every QEMU suite (harness.QEMU); (status, lines)."""
     t = os.path.join(tmp, f"tree{ch}")
-    code, out = sh(f"make -s all APPS={appdir} >/dev/null && make -s run APPS={appdir} "
-                   f"MEM={mem} QEMU='{QEMU}'", cwd=t, timeout=300)
+    code, out = sh(f"ulimit -t {CPU_SECONDS}; make -s all APPS={appdir} >/dev/null && "
+                   f"make -s run APPS={appdir} MEM={mem} QEMU='{QEMU}'", cwd=t, timeout=WALL_SECONDS)
     return code, [ANSI.sub("", l).rstrip("\r") for l in out.splitlines()]
 
 
