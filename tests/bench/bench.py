@@ -29,7 +29,8 @@ QEMU = "qemu-system-riscv64"
 ICOUNT = "shift=0,sleep=off,align=off"
 BIOS = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin"
 CC = ("riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding "
-      "-nostdlib -fno-builtin -fno-tree-loop-distribute-patterns -fno-pie -Wall -Werror")
+      "-nostdlib -fno-builtin -fno-tree-loop-distribute-patterns -fno-pie -Wall -Werror "
+      "-DCOUNTERS")  # BENCH=1 kernels let U-mode read instret
 TASKS = (1, 2, 8, 16, 32)
 # A hung QEMU is stopped by its CPU time, which load does not change; the
 # wall-clock limit only catches one that idles.

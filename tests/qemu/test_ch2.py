@@ -52,6 +52,17 @@ def book_apps():
     seq("an unknown syscall is logged and returns -1", lines,
         [r"^\[kernel\] unsupported syscall 9999$", r"^bad_syscall: syscall 9999 -> -1$",
          r"^\[kernel\] Application exited with code 0$"])
+    # Counters: time is readable, cycle is not (chapter 2 runs one program
+    # at a time, so the kill line after counters' own lines is its own).
+    seq("U-mode reads time but is killed reading cycle", lines,
+        [r"^counters: rdtime works", r"^counters: reading cycle in U-mode$", KILL_II, r"^fp_dirty: "])
+    check("counters does not survive rdcycle", not any(l.startswith("counters: FAILED") for l in lines),
+          "it printed FAILED", lines)
+    # Floating point: each program starts with zero f registers and fcsr,
+    # even right after one that set them all (fp_clean judges itself).
+    seq("a program starts with clean float registers after one that dirtied them", lines,
+        [r"^fp_dirty: f0-f31 and fcsr set$", r"^fp_clean: 0 of f0-f31 non-zero, fcsr 0x0+$",
+         r"^fp_clean: starts clean$"])
     check("the run ends with 'All applications completed!'",
           any(l == "[kernel] All applications completed!" for l in lines[-3:]),
           "not among the last lines", lines, want="All applications completed!")

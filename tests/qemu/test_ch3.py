@@ -11,6 +11,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import boot, check, done, sh, tree  # noqa: E402
+from slice import counters_alone, half_slice  # noqa: E402
 
 CH = 3
 
@@ -89,16 +90,31 @@ def main():
         check(f"ch3: chapter 2 output /{pat}/ still appears", index(lines, pat) is not None,
               "missing", lines, want=re.compile(pat))
     kills = [l for l in lines if l.endswith("kernel killed it.")]
-    check("ch3: exactly the four bad programs are killed", len(kills) == 4, f"{len(kills)} kills", lines,
+    check("ch3: exactly the five bad programs are killed", len(kills) == 5, f"{len(kills)} kills", lines,
           want="kernel killed it.")
-    for app in ("store_null", "sret", "csr", "illegal"):
+    for app in ("store_null", "sret", "csr", "illegal", "counters"):
         check(f"ch3: {app} is stopped at its bad instruction",
               not any(l.startswith(f"{app}: FAILED") for l in lines), "it printed FAILED", lines,
               want=f"{app}: ")
     n_exit = sum(1 for l in lines if l.startswith("[kernel] Application exited with code"))
-    check("ch3: every program that was not killed exits (18 programs, 4 killed)", n_exit == 14,
+    check("ch3: every program that was not killed exits (24 programs, 5 killed)", n_exit == 19,
           f"{n_exit} exits", lines, want="[kernel] Application exited")
+
+    # Floating point per task: three programs compute with doubles at once
+    # and each checks its own sums and rounding mode.
+    for x in "ABC":
+        check(f"ch3: fp {x} gets the results it gets alone (its own verdict)",
+              f"fp {x}: results as when run alone" in lines, "missing or FAILED", lines, want=f"fp {x}: ")
+    for x, y in (("A", "B"), ("B", "C"), ("A", "C")):
+        check(f"ch3: fp {x} and fp {y} run at once (one starts before the other ends)",
+              (index(lines, rf"^fp {y}: part 1 ") or 10**9) < (index(lines, rf"^fp {x}: results") or -1) or
+              (index(lines, rf"^fp {x}: part 1 ") or 10**9) < (index(lines, rf"^fp {y}: results") or -1),
+              "one ran after the other", lines, want="fp ")
+    check("ch3: a program starts with clean float registers", "fp_clean: starts clean" in lines,
+          "missing or FAILED", lines, want="fp_clean")
     outside_apps()
+    counters_alone(CH)
+    half_slice(CH)
     done()
 
 

@@ -13,6 +13,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import boot, check, done, sh, tree  # noqa: E402
+from slice import counters_alone, half_slice  # noqa: E402
 
 CH = 4
 KILL = re.compile(r"^\[kernel\] PageFault in application, bad addr = 0x([0-9a-f]+), "
@@ -136,7 +137,13 @@ def main():
     for what in ("null buffer", "kernel address", "absurd length", "past the stack top", "bad fd"):
         check(f"ch4: bad write with a {what} returns -1", f"bad_write: {what} -> -1" in lines, "missing", lines,
               want=f"bad_write: {what} -> -1")
+    # Floating point per task (each program judges its own results).
+    for pat in ("fp A: results as when run alone", "fp B: results as when run alone",
+                "fp C: results as when run alone", "fp_clean: starts clean"):
+        check(f"ch4: '{pat}'", pat in lines, "missing or FAILED", lines, want=pat)
     bad_elf()
+    counters_alone(CH)
+    half_slice(CH)
     done()
 
 
