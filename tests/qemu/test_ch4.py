@@ -126,10 +126,25 @@ def bad_elf():
         bad_machine[18] = 62  # e_machine = x86-64
         open(f"{tmp}/c_x86", "wb").write(bytes(bad_machine))
         open(f"{tmp}/d_hello", "wb").write(hello)
+        # One RWX segment (-N) in the page just below the stack's guard page,
+        # so that it ends exactly where the guard begins: it must run. One
+        # page higher it lies in the guard page: refused, saying so.
+        guard = (1 << 38) - 4096 - 8192 - 4096
+        src = os.path.join(os.path.dirname(__file__), "..", "lib", "outside.c")
+        for name, base in (("e_at_guard", guard - 4096), ("f_in_guard", guard)):
+            code, out = sh(f"riscv64-unknown-elf-gcc -O1 -march=rv64gc -mabi=lp64d -mcmodel=medany "
+                           f"-ffreestanding -nostdlib -Wl,-N -Wl,-Ttext={base:#x} -o {tmp}/{name} {src}")
+            check(f"ch4: test program {name} links", code == 0, out, out.splitlines())
         code, lines = boot(CH, APPS=tmp)
         for name in ("a_garbage", "b_truncated", "c_x86"):
             check(f"ch4: malformed ELF {name} is refused with a message naming it",
                   any(re.match(rf"^\[kernel\] app {name} refused: \S", l) for l in lines), "no such line", lines)
+        check("ch4: an ELF whose last segment ends exactly at the guard page runs",
+              "outside: 5050" in lines and "[kernel] Application exited with code 17" in lines and
+              not any(l.startswith("[kernel] app e_at_guard refused") for l in lines), "refused or silent", lines)
+        check("ch4: an ELF with a segment in the guard page is refused for that reason",
+              "[kernel] app f_in_guard refused: a segment reaches into the user stack's guard page or above it"
+              in lines, "no such line", lines)
         check("ch4: the program after malformed ones still runs",
               "Hello, world from user mode!" in lines and code == 0, f"status {code}", lines)
     finally:
