@@ -112,7 +112,32 @@ def main():
     for what in ("null buffer", "kernel address", "absurd length", "past the stack top", "bad fd"):
         check(f"ch4: bad write with a {what} returns -1", f"bad_write: {what} -> -1" in lines, "missing", lines)
     bad_elf()
+    console_paths()
     done()
+
+
+def console_paths():
+    """make CONSOLE=dbcn uses DBCN without probing: OpenSBI 1.1 refuses every
+    call, so each falls back to the legacy call after the kernel has turned
+    the buffer's address (often on a virtual kernel stack) into a physical
+    one. CONSOLE=legacy never tries DBCN. Both must print exactly what the
+    default build prints (one program, so the output is deterministic)."""
+    tmp = tempfile.mkdtemp(prefix="console4-")
+    try:
+        shutil.copy(os.path.join(tree(CH), "build", "apps", "ch2_00_hello.elf"), f"{tmp}/hello")
+        runs = {c: boot(CH, APPS=tmp, **({"CONSOLE": c} if c else {})) for c in ("", "dbcn", "legacy")}
+        base = runs[""][1]
+        check("ch4 console: the default build prints the program's line",
+              "Hello, world from user mode!" in base and runs[""][0] == 0, f"status {runs[''][0]}", base)
+        for c in ("dbcn", "legacy"):
+            code, lines = runs[c]
+            diff = next((i for i, (a, b) in enumerate(zip(lines, base)) if a != b), None)
+            check(f"ch4 console: CONSOLE={c} prints exactly what the default build prints",
+                  code == 0 and lines == base,
+                  f"status {code}; {len(lines)} vs {len(base)} lines; first difference at line {diff}", lines)
+    finally:
+        shutil.rmtree(tmp)
+        sh("make -s all", cwd=tree(CH))
 
 
 def bad_elf():
