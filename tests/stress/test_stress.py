@@ -2,7 +2,8 @@
 """Stress and fuzz, bounded in time: a syscall fuzzer (fixed seed, 12,000
 calls) on chapters 3 and 4, the app after it still runs; mmap until -1 and
 free everything, three times, with frames balanced and the apps around it
-unaffected (chapter 4); 32 concurrent apps all complete, and one long
+unaffected, and a hostile mmap program that cannot exhaust kernel memory
+(chapter 4); 32 concurrent apps all complete, and one long
 write lets others run between its 4096-byte pieces (chapters 3 and 4).
 Runs on private copies of out/chN, so it does not race other suites."""
 
@@ -112,6 +113,36 @@ def long_write(ch, tmp):
     check(f"{name}: the program beside it finishes", "ticker: tick 39" in lines, "missing", lines)
 
 
+def hostile(ch, tmp):
+    """A program that tries to exhaust kernel memory (SPEC): 20,000 one-page
+    mmaps all succeed, a valid munmap of a middle page succeeds then and at
+    frame exhaustion, the program beside it maps while the hostile one holds
+    its mappings, and frames and heap are back at their boot values."""
+    d = build(ch, tmp, "hostile", [("a_hostile", "hostile.c", ""), ("b_mapper", "mapper.c", "")])
+    code, lines = boot(ch, tmp, d)
+    name = f"ch{ch} hostile mmap"
+    clean_end(name, code, lines)
+    for line in ("hostile: one-page mmaps 20000", "hostile: munmap of a middle page -> 0",
+                 "hostile: munmap of a middle page at exhaustion -> 0",
+                 "hostile: released everything -> 0"):
+        check(f"{name}: '{line}'", line in lines, "missing", lines)
+    idx = {k: next((i for i, l in enumerate(lines) if l.startswith(k)), None)
+           for k in ("hostile: holding", "hostile: releasing", "hostile: exhausted", "mapper: mmap of two pages -> -1")}
+    held = [l for l in lines[(idx["hostile: holding"] or 0):(idx["hostile: releasing"] or 0)]
+            if l == "mapper: mmap of two pages -> 0, munmap -> 0"]
+    check(f"{name}: another program maps while 20,000 mappings are held", len(held) > 0,
+          f"indices {idx}", lines)
+    check(f"{name}: its every try succeeds until memory runs out",
+          not any(l.startswith("mapper: mmap of two pages -> 0, munmap -> -") for l in lines) and
+          None not in idx.values() and idx["mapper: mmap of two pages -> -1"] > idx["hostile: exhausted"],
+          f"indices {idx}", lines)
+    for what in ("frames", "heap bytes"):
+        before = [l.split(": ")[-1] for l in lines if l.startswith(f"[kernel] free {what} before the first app: ")]
+        after = [l.split(": ")[-1] for l in lines if l.startswith(f"[kernel] free {what} after the last app: ")]
+        check(f"{name}: free {what} after the last app = before the first",
+              len(before) == 1 and before == after, f"before {before}, after {after}", lines)
+
+
 def many(ch, tmp, n=32):
     d = build(ch, tmp, "many", [(f"w{i:02d}", "worker.c", f"-DIDX={i}") for i in range(n)])
     code, lines = boot(ch, tmp, d)
@@ -134,7 +165,7 @@ def main():
             code, out = sh("make -s all", cwd=os.path.join(tmp, f"tree{c}"))
             check(f"ch{c} private tree builds", code == 0, out, out.splitlines())
         jobs = [(fuzz, c) for c in chs] + [(many, c) for c in chs] + [(long_write, c) for c in chs] + \
-               [(exhaust, c) for c in chs if c >= 4]
+               [(exhaust, c) for c in chs if c >= 4] + [(hostile, c) for c in chs if c >= 4]
         # One kernel tree cannot build two app sets at once: one job per tree at a time.
         for fn, c in jobs:
             try:

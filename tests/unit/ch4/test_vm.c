@@ -263,6 +263,26 @@ static void test_va_to_pa(void)
     frame_free(hi), frame_free(gap), frame_free(lo);
 }
 
+// mmap's pages (PTE_MMAP) belong to the page table: pt_free frees their
+// frames with the table pages, and leaves the frames of other leaves alone.
+static void test_free_mmap_leaves(void)
+{
+    setup();
+    struct page_table pt;
+    pt_create(&pt);
+    ppn_t mine = frame_alloc(), theirs = frame_alloc();
+    pt_map(&pt, vpn(0x100), mine, PTE_R | PTE_W | PTE_U | PTE_MMAP);
+    pt_map(&pt, vpn(0x101), theirs, PTE_R | PTE_W | PTE_U);
+    uint64 before = frame_free_count();
+    pt_free(&pt);
+    check(frame_free_count() == before + 4, "pt_free: three table pages and the PTE_MMAP frame",
+          "%lu frames freed", frame_free_count() - before);
+    ppn_t again = frame_alloc(); // the most recently freed frame comes back first
+    check(again.v != theirs.v, "pt_free: the other leaf's frame stays allocated", "it was freed");
+    frame_free(again);
+    frame_free(theirs);
+}
+
 int main(void)
 {
     rand_seed(3);
@@ -272,5 +292,6 @@ int main(void)
     test_out_of_frames();
     test_superpage_leaf();
     test_va_to_pa();
+    test_free_mmap_leaves();
     return finish("test_vm");
 }
