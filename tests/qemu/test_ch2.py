@@ -50,8 +50,12 @@ def book_apps():
         [r"^on the stack$", r"^bad_write: good write -> 13$",
          r"^\[kernel\] Application exited with code 5$"])
     seq("an unknown syscall is logged and returns -1", lines,
-        [r"^\[kernel\] unsupported syscall 9999$", r"^bad_syscall: syscall 9999 -> -1$",
-         r"^\[kernel\] Application exited with code 0$"])
+        [r"^\[kernel\] unsupported syscall 9999$", r"^bad_syscall: syscall 9999 -> -1$"])
+    seq("a 64-bit syscall number is logged whole and is not taken for write (64)", lines,
+        [r"^bad_syscall: syscall 9999 -> -1$", r"^\[kernel\] unsupported syscall 4294967360$",
+         r"^bad_syscall: syscall 4294967360 -> -1$", r"^\[kernel\] Application exited with code 0$"])
+    check("the 64-bit syscall number does not reach write", not any("wrong!" in l for l in lines),
+          "'wrong!' was printed", lines, want="wrong!")
     # Counters: time is readable, cycle is not (chapter 2 runs one program
     # at a time, so the kill line after counters' own lines is its own).
     seq("U-mode reads time but is killed reading cycle", lines,

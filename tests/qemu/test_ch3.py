@@ -86,7 +86,8 @@ def main():
     # Chapter 2's programs keep running, and faults stay contained.
     for pat in (r"^Hello, world from user mode!$", r"^power: all checks passed$",
                 r"^bad_write: good write -> 13$", r"^bad_syscall: syscall 9999 -> -1$",
-                r"^\[kernel\] unsupported syscall 9999$"):
+                r"^\[kernel\] unsupported syscall 9999$", r"^bad_syscall: syscall 4294967360 -> -1$",
+                r"^\[kernel\] unsupported syscall 4294967360$"):
         check(f"ch3: chapter 2 output /{pat}/ still appears", index(lines, pat) is not None,
               "missing", lines, want=re.compile(pat))
     kills = [l for l in lines if l.endswith("kernel killed it.")]
@@ -119,26 +120,36 @@ def main():
 
 
 def outside_apps():
-    """An outside program in slot 0 runs; one too big for slot 1 is refused
-    with a message, and the program after it in slot 2 still runs."""
+    """An outside program in slot 0 runs; one whose image is too big for
+    slot 1 and one whose .bss runs past slot 2 (it clears it, which would
+    wipe slot 3) are refused with a message naming them, and the program in
+    slot 3 still runs. The build knows the .bss from the ELF file only."""
     tmp = tempfile.mkdtemp(prefix="apps3-")
     try:
         outside = open(os.path.join(os.path.dirname(__file__), "..", "lib", "outside.c")).read()
         big = outside.replace("static char msg[]", "char pad[0x30000] = {1};\nstatic char msg[]")
+        bss = outside.replace("static char msg[]", "char zeros[0x20000];\nstatic char msg[]").replace(
+            "    long sum = 0;", "    for (int i = 0; i < 0x20000; i++)\n        zeros[i] = 0x55;\n    long sum = 0;")
+        bss = bss.replace("sc(93, 17, 0, 0);", "sc(93, 18, 0, 0);")  # told apart by its exit code
+        assert bss.count("zeros") == 2 and "sc(93, 18" in bss
         for name, text, base in (("a_outside", outside, 0x80400000), ("b_big", big, 0x80420000),
-                                 ("c_outside", outside, 0x80440000)):
+                                 ("c_bss", bss, 0x80440000), ("d_outside", outside, 0x80460000)):
             open(f"{tmp}/{name}.c", "w").write(text)
             os.makedirs(f"{tmp}/apps", exist_ok=True)
             code, out = sh(f"riscv64-unknown-elf-gcc -O1 -march=rv64gc -mabi=lp64d -mcmodel=medany "
                            f"-ffreestanding -nostdlib -Wl,-Ttext={base:#x} -o {tmp}/apps/{name} {tmp}/{name}.c")
             check(f"ch3: outside program {name} compiles", code == 0, out, out.splitlines())
         code, lines = boot(CH, APPS=f"{tmp}/apps")
-        check("ch3: a program larger than its slot is refused with a message",
-              any(re.match(r"^\[kernel\] app b_big is \d+ bytes, larger than its \d+-byte slot; skipped$", l)
-                  for l in lines), "no refusal line", lines,
-              want=re.compile(r"^\[kernel\] app b_big"))
-        check("ch3: outside programs in slots 0 and 2 both run",
-              sum(1 for l in lines if l == "outside: 5050") == 2, "not twice", lines, want="outside: ")
+        for app in ("b_big", "c_bss"):
+            check(f"ch3: {app}, larger than its slot, is refused with a message naming it",
+                  any(re.match(rf"^\[kernel\] app {app} needs (\d+) bytes of memory \(.bss included\), "
+                               r"more than its 131072-byte slot; skipped$", l) for l in lines),
+                  "no refusal line", lines, want=re.compile(rf"^\[kernel\] app {app}"))
+        check("ch3: outside programs in slots 0 and 3 both run, and nothing else does",
+              sum(1 for l in lines if l == "outside: 5050") == 2 and
+              sum(1 for l in lines if l == "[kernel] Application exited with code 17") == 2 and
+              "[kernel] Application exited with code 18" not in lines,
+              "not exactly twice", lines, want="outside: ")
         check("ch3: APPS run exits 0", code == 0, f"status {code}", lines)
     finally:
         shutil.rmtree(tmp)

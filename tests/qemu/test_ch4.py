@@ -127,7 +127,7 @@ def main():
 
     # Earlier chapters' programs.
     for pat in ("Hello, world from user mode!", "power: all checks passed", "bad_write: good write -> 13",
-                "bad_syscall: syscall 9999 -> -1", "quick: done", "cpu A: part 4 of 4",
+                "bad_syscall: syscall 9999 -> -1", "bad_syscall: syscall 4294967360 -> -1", "quick: done", "cpu A: part 4 of 4",
                 "cpu B: part 4 of 4", "cpu C: part 4 of 4"):
         check(f"ch4: earlier program output '{pat}'", any(l.startswith(pat) for l in lines),
               "missing", lines, want=pat)
@@ -144,7 +144,32 @@ def main():
     bad_elf()
     counters_alone(CH)
     half_slice(CH)
+    console_paths()
     done()
+
+
+def console_paths():
+    """make CONSOLE=dbcn uses DBCN without probing: OpenSBI 1.1 refuses every
+    call, so each falls back to the legacy call after the kernel has turned
+    the buffer's address (often on a virtual kernel stack) into a physical
+    one. CONSOLE=legacy never tries DBCN. Both must print exactly what the
+    default build prints (one program, so the output is deterministic)."""
+    tmp = tempfile.mkdtemp(prefix="console4-")
+    try:
+        shutil.copy(os.path.join(tree(CH), "build", "apps", "ch2_00_hello.elf"), f"{tmp}/hello")
+        runs = {c: boot(CH, APPS=tmp, **({"CONSOLE": c} if c else {})) for c in ("", "dbcn", "legacy")}
+        base = runs[""][1]
+        check("ch4 console: the default build prints the program's line",
+              "Hello, world from user mode!" in base and runs[""][0] == 0, f"status {runs[''][0]}", base)
+        for c in ("dbcn", "legacy"):
+            code, lines = runs[c]
+            diff = next((i for i, (a, b) in enumerate(zip(lines, base)) if a != b), None)
+            check(f"ch4 console: CONSOLE={c} prints exactly what the default build prints",
+                  code == 0 and lines == base,
+                  f"status {code}; {len(lines)} vs {len(base)} lines; first difference at line {diff}", lines)
+    finally:
+        shutil.rmtree(tmp)
+        sh("make -s all", cwd=tree(CH))
 
 
 def bad_elf():
@@ -158,11 +183,26 @@ def bad_elf():
         bad_machine[18] = 62  # e_machine = x86-64
         open(f"{tmp}/c_x86", "wb").write(bytes(bad_machine))
         open(f"{tmp}/d_hello", "wb").write(hello)
+        # One RWX segment (-N) in the page just below the stack's guard page,
+        # so that it ends exactly where the guard begins: it must run. One
+        # page higher it lies in the guard page: refused, saying so.
+        guard = (1 << 38) - 4096 - 8192 - 4096
+        src = os.path.join(os.path.dirname(__file__), "..", "lib", "outside.c")
+        for name, base in (("e_at_guard", guard - 4096), ("f_in_guard", guard)):
+            code, out = sh(f"riscv64-unknown-elf-gcc -O1 -march=rv64gc -mabi=lp64d -mcmodel=medany "
+                           f"-ffreestanding -nostdlib -Wl,-N -Wl,-Ttext={base:#x} -o {tmp}/{name} {src}")
+            check(f"ch4: test program {name} links", code == 0, out, out.splitlines())
         code, lines = boot(CH, APPS=tmp)
         for name in ("a_garbage", "b_truncated", "c_x86"):
             check(f"ch4: malformed ELF {name} is refused with a message naming it",
                   any(re.match(rf"^\[kernel\] app {name} refused: \S", l) for l in lines), "no such line", lines,
                   want=re.compile(rf"^\[kernel\] app {name} refused: \S"))
+        check("ch4: an ELF whose last segment ends exactly at the guard page runs",
+              "outside: 5050" in lines and "[kernel] Application exited with code 17" in lines and
+              not any(l.startswith("[kernel] app e_at_guard refused") for l in lines), "refused or silent", lines, want="e_at_guard")
+        check("ch4: an ELF with a segment in the guard page is refused for that reason",
+              "[kernel] app f_in_guard refused: a segment reaches into the user stack's guard page or above it"
+              in lines, "no such line", lines, want="f_in_guard")
         check("ch4: the program after malformed ones still runs",
               "Hello, world from user mode!" in lines and code == 0, f"status {code}", lines,
               want="Hello, world from user mode!")

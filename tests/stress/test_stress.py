@@ -2,7 +2,9 @@
 """Stress and fuzz, bounded in time: a syscall fuzzer (fixed seed, 12,000
 calls) on chapters 3 and 4, the app after it still runs; mmap until -1 and
 free everything, three times, with frames balanced and the apps around it
-unaffected (chapter 4); 32 concurrent apps all complete (chapters 3 and 4).
+unaffected, and a hostile mmap program that cannot exhaust kernel memory
+(chapter 4); 32 concurrent apps all complete, and one long
+write lets others run between its 4096-byte pieces (chapters 3 and 4).
 Runs on private copies of out/chN, so it does not race other suites."""
 
 import os
@@ -90,6 +92,61 @@ def exhaust(ch, tmp):
           "worker 02: ok" in lines and "worker 03: ok" in lines, "a worker failed", lines, want="worker 0")
 
 
+def long_write(ch, tmp):
+    """One 96 KiB write beside a program that never yields: each 4096-byte
+    piece comes out unbroken and in order, and the other program runs
+    between pieces (SPEC). The write takes 98,304 console calls, far more
+    than one 10 ms slice, so a tick always falls due during it."""
+    d = build(ch, tmp, "longwrite", [("a_longwrite", "longwrite.c", ""), ("b_ticker", "ticker.c", "")])
+    code, lines = boot(ch, tmp, d)
+    name = f"ch{ch} one long write"
+    clean_end(name, code, lines)
+    want = [f"longwrite: piece {p:02d} line {l:02d} ".ljust(63, ".") for p in range(24) for l in range(64)]
+    at = [i for i, l in enumerate(lines) if l.startswith("longwrite: piece")]
+    got = [lines[i] for i in at]
+    check(f"{name}: every line of the write, whole and in order", got == want,
+          f"{len(got)} lines, first difference at {next((k for k, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))}",
+          got[:3] + lines[-5:])
+    pieces_whole = len(at) == len(want) and all(at[p * 64 + 63] - at[p * 64] == 63 for p in range(24))
+    check(f"{name}: each 4096-byte piece is printed unbroken", pieces_whole,
+          "another line inside a piece", lines)
+    between = [l for l in lines[at[0]:at[-1]] if l.startswith("ticker: tick")] if at else []
+    check(f"{name}: the other program runs between pieces", len(between) > 0,
+          "no ticker line while the write went on", lines)
+    check(f"{name}: write returns the whole length", "longwrite: returned 98304" in lines, "missing", lines)
+    check(f"{name}: the program beside it finishes", "ticker: tick 39" in lines, "missing", lines)
+
+
+def hostile(ch, tmp):
+    """A program that tries to exhaust kernel memory (SPEC): 20,000 one-page
+    mmaps all succeed, a valid munmap of a middle page succeeds then and at
+    frame exhaustion, the program beside it maps while the hostile one holds
+    its mappings, and frames and heap are back at their boot values."""
+    d = build(ch, tmp, "hostile", [("a_hostile", "hostile.c", ""), ("b_mapper", "mapper.c", "")])
+    code, lines = boot(ch, tmp, d)
+    name = f"ch{ch} hostile mmap"
+    clean_end(name, code, lines)
+    for line in ("hostile: one-page mmaps 20000", "hostile: munmap of a middle page -> 0",
+                 "hostile: munmap of a middle page at exhaustion -> 0",
+                 "hostile: released everything -> 0"):
+        check(f"{name}: '{line}'", line in lines, "missing", lines)
+    idx = {k: next((i for i, l in enumerate(lines) if l.startswith(k)), None)
+           for k in ("hostile: holding", "hostile: releasing", "hostile: exhausted", "mapper: mmap of two pages -> -1")}
+    held = [l for l in lines[(idx["hostile: holding"] or 0):(idx["hostile: releasing"] or 0)]
+            if l == "mapper: mmap of two pages -> 0, munmap -> 0"]
+    check(f"{name}: another program maps while 20,000 mappings are held", len(held) > 0,
+          f"indices {idx}", lines)
+    check(f"{name}: its every try succeeds until memory runs out",
+          not any(l.startswith("mapper: mmap of two pages -> 0, munmap -> -") for l in lines) and
+          None not in idx.values() and idx["mapper: mmap of two pages -> -1"] > idx["hostile: exhausted"],
+          f"indices {idx}", lines)
+    for what in ("frames", "heap bytes"):
+        before = [l.split(": ")[-1] for l in lines if l.startswith(f"[kernel] free {what} before the first app: ")]
+        after = [l.split(": ")[-1] for l in lines if l.startswith(f"[kernel] free {what} after the last app: ")]
+        check(f"{name}: free {what} after the last app = before the first",
+              len(before) == 1 and before == after, f"before {before}, after {after}", lines)
+
+
 def many(ch, tmp, n=32):
     d = build(ch, tmp, "many", [(f"w{i:02d}", "worker.c", f"-DIDX={i}") for i in range(n)])
     code, lines = boot(ch, tmp, d)
@@ -111,8 +168,8 @@ def main():
                             ignore=shutil.ignore_patterns("build"))
             code, out = sh("make -s all", cwd=os.path.join(tmp, f"tree{c}"))
             check(f"ch{c} private tree builds", code == 0, out, out.splitlines())
-        jobs = [(fuzz, c) for c in chs] + [(many, c) for c in chs] + \
-               [(exhaust, c) for c in chs if c >= 4]
+        jobs = [(fuzz, c) for c in chs] + [(many, c) for c in chs] + [(long_write, c) for c in chs] + \
+               [(exhaust, c) for c in chs if c >= 4] + [(hostile, c) for c in chs if c >= 4]
         # One kernel tree cannot build two app sets at once: one job per tree at a time.
         for fn, c in jobs:
             try:
