@@ -7,7 +7,7 @@ import re
 import shutil
 import tempfile
 
-from harness import ANSI, check, sh, tree
+from harness import ANSI, CPU_SECONDS, QEMU, WALL_SECONDS, check, sh, tree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CC = ("riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany -ffreestanding "
@@ -16,11 +16,12 @@ CC = ("riscv64-unknown-elf-gcc -O2 -march=rv64gc -mabi=lp64d -mcmodel=medany -ff
 ICOUNT_QEMU = "qemu-system-riscv64 -icount shift=0,sleep=off,align=off"
 
 
-def run_alone(ch, appdir, qemu=None, timeout=120):
-    """Boot chapter ch's tree with only the programs in appdir; (status, lines)."""
-    q = f" QEMU='{qemu}'" if qemu else ""
-    code, out = sh(f"make -s all APPS={appdir} && timeout {timeout} make -s run APPS={appdir}{q}",
-                   cwd=tree(ch), timeout=timeout + 60)
+def run_alone(ch, appdir, qemu=QEMU):
+    """Boot chapter ch's tree with only the programs in appdir, QEMU under
+    -icount (harness.QEMU unless told); (status, lines). A hang is stopped
+    by QEMU's CPU time, as in harness.boot."""
+    code, out = sh(f"ulimit -t {CPU_SECONDS}; make -s all APPS={appdir} && make -s run APPS={appdir} "
+                   f"QEMU='{qemu}'", cwd=tree(ch), timeout=WALL_SECONDS)
     return code, [ANSI.sub("", l).rstrip("\r") for l in out.splitlines()]
 
 
