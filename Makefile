@@ -2,6 +2,7 @@
 # run, test and weave. See README.md.
 #
 #   make run [CH=n] [APPS=dir] [MEM=128M] [LOG=info]   boot chapter n (default: last)
+#            [CONSOLE=dbcn|legacy]                   console path without probing (tests)
 #   make test                                       every test; ends "N passed, N failed"
 #   make test-repeat [N=20]                         every QEMU suite N times beside another (load)
 #   make debug CH=n                                 QEMU halted, GDB attached
@@ -15,7 +16,7 @@ CH ?= $(LAST)
 PYTHON ?= python3
 TANGLE := $(PYTHON) tangle/nwtangle.py
 # Pass only what the user set, so each chapter's own defaults apply.
-KERNEL_VARS := $(foreach v,MEM LOG PANIC_TEST,$(if $($(v)),$(v)=$($(v)))) \
+KERNEL_VARS := $(foreach v,MEM LOG PANIC_TEST CONSOLE,$(if $($(v)),$(v)=$($(v)))) \
 	$(if $(APPS),APPS=$(abspath $(APPS)))
 
 .PHONY: all deps deps-test tangle check run debug build test test-repeat clean FORCE

@@ -58,6 +58,7 @@ EXERCISE_CHECKS = {
         "write with a bad fd returns -1",
         "a good write prints its bytes and returns the length",
         "an unknown syscall is logged and returns -1",
+        "a 64-bit syscall number is logged whole and is not taken for write (64)",
         "APPS=dir runs an outside program on ch2, in file-name order",
         "U-mode reads time but is killed reading cycle",
         "a program starts with clean float registers after one that dirtied them",
