@@ -59,6 +59,9 @@ EXERCISE_CHECKS = {
         "a good write prints its bytes and returns the length",
         "an unknown syscall is logged and returns -1",
         "APPS=dir runs an outside program on ch2, in file-name order",
+        "U-mode reads time but is killed reading cycle",
+        "a 64-bit syscall number is logged whole and is not taken for write (64)",
+        "a program starts with clean float registers after one that dirtied them",
     ]},
     3: {"trace": [
         "ch3: trace yield count is 3",
@@ -228,7 +231,11 @@ def describe(x, place, lang):
 
 def test_files(n):
     """The repository's test files that belong in chapter n's snapshot."""
-    out = ["tests/run.py", "tests/lib/harness.py", "tests/lib/outside.c", "tests/lib/be32.h"]
+    # the suites' shared helpers: every file of tests/lib/
+    out = ["tests/run.py"] + sorted("tests/lib/" + f for f in os.listdir(os.path.join(REPO, "tests", "lib"))
+                                    if not f.startswith(".") and f != "__pycache__")
+    # ...and the freestanding runtime some of them build test programs with
+    out += ["tests/bench/rt.h", "tests/bench/app.ld"]
     qemu = f"tests/qemu/test_ch{n}.py"
     if os.path.exists(os.path.join(REPO, qemu)):
         out.append(qemu)
