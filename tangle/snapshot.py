@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import textwrap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -464,7 +465,6 @@ def add_book_reference(text, sections):
             lines[end + 1].startswith(cont) and lines[end + 1][len(cont):].strip() and \
             not (lead == "#" and lines[end + 1].startswith("#include")):
         end += 1
-    import textwrap
     new = [cont + " " + w for w in textwrap.wrap(words, 80 - len(cont) - 1)]
     if lines[end].rstrip().endswith("*/"):  # close the comment after the new line
         lines[end] = lines[end].rstrip()[:-2].rstrip()
