@@ -101,6 +101,10 @@ EXERCISE_CHECKS = {
         "get_time through the page table": [
             "ch4 exercise pointers: get_time into the stack -> 0",
             "ch4 exercise pointers: earlier program output 'sleep: get_time monotonic: yes'",
+            # slice_a and slice_b measure a slice with get_time
+            "ch4: a task dispatched after a yield runs at least half a slice (slice_b's verdict)",
+            "ch4: half-slice run exits 0",
+            "ch4: slice_a yields with less than half a slice left (9 ms into it)",
         ],
         "trace": [
             "ch4 exercise pointers: trace read own byte -> 5",
