@@ -43,8 +43,10 @@ build: tangle
 run: tangle
 	@$(MAKE) -s -C out/ch$(CH) run $(KERNEL_VARS)
 
+# The #line directives name chapters/*.nw; GDB looks for them beside the tree.
 debug: tangle
-	@$(MAKE) -s -C out/ch$(CH) debug $(KERNEL_VARS) BOOK=$(CURDIR)
+	@ln -sfn ../../chapters out/ch$(CH)/chapters
+	@$(MAKE) -s -C out/ch$(CH) debug $(KERNEL_VARS)
 
 test: deps-test tangle
 	@$(PYTHON) tests/run.py $(TESTS)

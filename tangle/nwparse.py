@@ -271,7 +271,16 @@ def wants_line_directives(path):
     return path.endswith((".c", ".h", ".S"))
 
 
-def expand(name, defs, line_dirs, out, indent="", first_prefix=None):
+def seam_needs_blank(out, items):
+    """C: a chunk that starts right after one ending in a closing brace
+    gets a blank line, as a person would leave between two definitions."""
+    last = next((l for l in reversed(out) if not l.startswith("#line ")), None)
+    first = "".join(i[1] for i in items if i[0] == "text").strip()
+    has_use = any(i[0] == "use" for i in items)
+    return last in ("}", "};") and (first or has_use) and not first.startswith("#endif")
+
+
+def expand(name, defs, line_dirs, out, indent="", first_prefix=None, seams=False):
     """Append the lines of chunk `name` to `out` (a list of strings).
 
     `indent` goes in front of every line but the first, which gets
@@ -286,6 +295,8 @@ def expand(name, defs, line_dirs, out, indent="", first_prefix=None):
     for p in defs[name]:
         for n, items in enumerate(p.body):
             src_line = p.line + n + 1
+            if seams and n == 0 and not indent and seam_needs_blank(out, items):
+                out.append("")
             if line_dirs and (n == 0 or resume):
                 out.append(f'#line {src_line} "{p.path}"')
             resume = False
@@ -307,7 +318,7 @@ def expand(name, defs, line_dirs, out, indent="", first_prefix=None):
                 else:
                     inner_indent = " " * len(text)
                 before = len(out)
-                expand(item[1], defs, line_dirs and whole, out, inner_indent, text)
+                expand(item[1], defs, line_dirs and whole, out, inner_indent, text, seams)
                 if len(out) == before:
                     out.append(text)
                 text = None
@@ -327,5 +338,6 @@ def expand(name, defs, line_dirs, out, indent="", first_prefix=None):
 
 def render_file(root, defs, line_dirs):
     out = []
-    expand(root, defs, line_dirs and wants_line_directives(root), out)
+    expand(root, defs, line_dirs and wants_line_directives(root), out,
+           seams=root.endswith((".c", ".h")))
     return "\n".join(line.rstrip() for line in out) + "\n"

@@ -2,7 +2,8 @@
 """Snapshots (tangle/snapshot.py): `make snapshots` writes every chapter's
 full and lab tree and a .tar.gz of each; every tree reads as hand-written
 (no #line, no chunk names, clang-format clean, a comment atop each file, a
-README in both languages); copied outside the repository, with noweb and
+README in both languages, and tests/snapshot/lint.py finds no leftover of
+the book's history); copied outside the repository, with noweb and
 pandoc off PATH, `make test` passes in the full tree, and in the lab tree
 fails exactly the checks of that chapter's exercises.
 
@@ -22,6 +23,9 @@ from harness import ROOT, check, done, sh  # noqa: E402
 sys.path.insert(0, os.path.join(ROOT, "tangle"))
 from nwparse import Book  # noqa: E402
 from snapshot import EXERCISE_CHECKS  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lint import lint  # noqa: E402
 
 SOURCES = sorted((os.path.join("chapters", f) for f in os.listdir(os.path.join(ROOT, "chapters"))
                   if re.match(r"ch\d+-.*\.nw$", f)),
@@ -209,6 +213,11 @@ def main():
             seen = set()
             if full in trees:
                 seen = make_test_checks(n, full, trees[full], path, [])
+                sh("make -s all", cwd=trees[full], env={"PATH": path})  # a suite may clean up
+                problems = lint(trees[full])
+                check(f"snapshot {full}: reads as hand-written: every declaration defined, every "
+                      f"definition and macro used, no chapter history, blank lines between "
+                      f"definitions", not problems, f"{len(problems)} problems", problems)
                 stale = [c for c in expected if c not in seen]
                 check(f"snapshot {full}: each exercise check is a real check that passes in the full tree",
                       not stale, f"never passed: {stale}")
@@ -223,6 +232,10 @@ def main():
                           sorted(same + ["README.md"]) == sorted(sources_of(os.path.join(OUT, lab))),
                           f"differ: {differ}")
                     continue
+                # stubs may leave a solution's helpers unused: text checks only
+                problems = lint(trees[lab], symbols=False)
+                check(f"snapshot {lab}: no chapter history, no unused macro, blank lines "
+                      f"between definitions", not problems, f"{len(problems)} problems", problems)
                 todo, _ = sh("grep -rlq TODO kernel user", cwd=trees[lab])
                 check(f"snapshot {lab}: the stubs carry TODO comments", todo == 0, "no TODO found")
                 make_test_checks(n, lab, trees[lab], path, expected, seen)
