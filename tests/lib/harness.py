@@ -27,8 +27,11 @@ def exercise_checks():
 EXERCISES = exercise_checks()
 
 
-def check(name, ok, detail="", context=None):
-    """Print PASS/FAIL for one check; on failure show detail and context."""
+def check(name, ok, detail="", context=None, expected=None, printed=None):
+    """Print PASS/FAIL for one check; on failure show detail and context.
+    `expected` (the line the check wanted) and `printed` (what the kernel
+    printed in its place, or None) are shown on lines of their own, which
+    the grader (tests/lib/grade.py) reads."""
     global failures
     if ok:
         print(f"PASS {name}")
@@ -37,11 +40,30 @@ def check(name, ok, detail="", context=None):
         if name in EXERCISES:
             detail = f"needs {EXERCISES[name]}; {detail}"
         print(f"FAIL {name}: {detail}")
+        if expected is not None:
+            print(f"     expected: {expected}")
+            print(f"     printed:  {printed if printed is not None else '(no such line)'}")
         if context:
             for line in context[-25:]:
                 print(f"     | {line}")
     sys.stdout.flush()
     return ok
+
+
+def nearest(lines, want):
+    """The printed line that stands where `want` should: the first one that
+    agrees with `want` but for its last word (the value), else None."""
+    label = want.rsplit(" ", 1)[0] + " " if " " in want else want
+    if ": " not in label or label.endswith(": ") and label.count(": ") == 1:
+        return None  # nothing beyond the program's name to go by
+    return next((l for l in lines if l.startswith(label)), None)
+
+
+def check_line(name, lines, want, detail="different or missing"):
+    """Check that the exact line `want` was printed; on failure show the
+    line printed in its place."""
+    ok = want in lines
+    return check(name, ok, detail, lines, expected=want, printed=None if ok else nearest(lines, want))
 
 
 def done():
