@@ -3,14 +3,15 @@
 
 usage: grade.py [--extra DIR] [--json FILE]
 
-tests/grading.json (written by the book's snapshot tool from the
-`<<checks: X>>` chunks of the chapter) lists each exercise with its points
+tests/grading.json (written by the book's snapshot tool from the checks
+chunks of the chapter) lists each exercise with its points
 and the checks that test it. This script builds the kernel, runs every
 suite (tests/*/test_*, and the suites test_* of DIR), and prints one line
 per exercise with its points, each failed check with the line it expected
 and what the kernel printed there, and last `score: N/M`. An exercise's
 points are spread over its checks: k of n checks passed give
-floor(points * k / n). grade.json (or FILE) gets every check's result.
+floor(points * k / n). grade.json (or FILE) gets every graded check's
+result, and grade.log (FILE with .log) the suites' whole output.
 
 Hidden tests (DIR): executable files test_* that print `PASS name` /
 `FAIL name: reason` lines (they may `from harness import check`, found on
@@ -99,6 +100,8 @@ def main():
                            cwd=ROOT, capture_output=True, text=True, errors="replace", env=env)
         out = p.stdout + p.stderr
         results = parse(out)
+    with open(os.path.splitext(args.json)[0] + ".log", "w", encoding="utf-8") as f:
+        f.write(out)  # the suites' whole output
     score = total = 0
     report = []
     graded = set()
@@ -117,7 +120,7 @@ def main():
         print(f"exercise {ex['number']}: {got}/{ex['points']} points ({k} of {n} checks)   {where}")
         for c in checks:
             if not c["passed"]:
-                print(f"    FAIL {c['name']}")
+                print(f"    failed check: {c['name']}")
                 for d in c["detail"]:
                     print(f"         {d}")
         report.append({"number": ex["number"], "points": ex["points"], "score": got,
