@@ -619,15 +619,23 @@ def commit_tree(repo, tree, message):
     git(repo, "commit", "-q", "--allow-empty", "-m", message)
 
 
-def write_git(book, sources, out_dir):
+def tree_of(book, sources, n, lab, out_dir, reuse):
+    """Chapter n's tree, written afresh unless `reuse` and already there."""
+    path = os.path.join(out_dir, "lab" if lab else "full", f"ch{n}-lab" if lab else f"ch{n}")
+    if reuse and os.path.isdir(path):
+        return path
+    return write_snapshot(book, sources, n, lab, out_dir)
+
+
+def write_git(book, sources, out_dir, reuse=False):
     """out_dir/git: a git repository with one commit per chapter (tags chN on
     branch main) and a branch chN-lab per chapter, whose one commit on top of
     chapter N-1 holds chapter N's lab tree."""
     last = len(book.chapters)
     trees = {}
     for n in range(1, last + 1):
-        trees[n] = write_snapshot(book, sources, n, False, out_dir)
-        trees[(n, "lab")] = write_snapshot(book, sources, n, True, out_dir)
+        trees[n] = tree_of(book, sources, n, False, out_dir, reuse)
+        trees[(n, "lab")] = tree_of(book, sources, n, True, out_dir, reuse)
     repo = os.path.join(out_dir, "git")
     shutil.rmtree(repo, ignore_errors=True)
     os.makedirs(repo)
@@ -645,14 +653,14 @@ def write_git(book, sources, out_dir):
     return repo
 
 
-def write_patch(book, sources, n, out_dir):
+def write_patch(book, sources, n, out_dir, reuse=False):
     """out_dir/patches/chN-to-chM.patch: what changes from chapter n's tree to
     chapter n+1's, as `git diff chN chM` shows it in the git export."""
     if not 1 <= n < len(book.chapters):
         raise SnapshotError(f"snapshot: no patch from chapter {n}: the book has chapters "
                             f"1..{len(book.chapters)}, and a patch goes to the next one.")
-    a = write_snapshot(book, sources, n, False, out_dir)
-    b = write_snapshot(book, sources, n + 1, False, out_dir)
+    a = tree_of(book, sources, n, False, out_dir, reuse)
+    b = tree_of(book, sources, n + 1, False, out_dir, reuse)
     tmp = os.path.join(out_dir, ".patch.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
@@ -682,6 +690,8 @@ def main():
     ap.add_argument("--tar", action="store_true", help="(always on) write DIR/VARIANT/NAME.tar.gz")
     ap.add_argument("--patch", action="store_true", help="the patch from chapter N to N+1")
     ap.add_argument("--git", action="store_true", help="a git repository of every chapter")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --git or --patch: use the trees already in DIR (make snapshots)")
     ap.add_argument("--out", default=os.path.join("out", "snapshots"))
     ap.add_argument("sources", nargs="+")
     args = ap.parse_args()
@@ -690,10 +700,10 @@ def main():
         last = len(book.chapters)
         os.makedirs(args.out, exist_ok=True)
         if args.git:
-            print(f"snapshot: {write_git(book, args.sources, args.out)}")
+            print(f"snapshot: {write_git(book, args.sources, args.out, args.reuse)}")
             return 0
         if args.patch:
-            print(f"snapshot: {write_patch(book, args.sources, args.chapter or last - 1, args.out)}")
+            print(f"snapshot: {write_patch(book, args.sources, args.chapter or last - 1, args.out, args.reuse)}")
             return 0
         select = [x.strip() for x in args.exercises.split(",") if x.strip()] if args.exercises else None
         if args.all:
