@@ -1,20 +1,29 @@
 #!/usr/bin/env python3
 """Write a snapshot: one chapter's kernel tree that stands on its own.
 
-usage: snapshot.py --chapter N [--lab] [--out DIR] CHAPTER.nw...
-       snapshot.py --all [--tar] [--out DIR] CHAPTER.nw...
+usage: snapshot.py --chapter N [--lab [--lab-all] [--exercises A,B]] [--out DIR] CHAPTER.nw...
+       snapshot.py --all [--out DIR] CHAPTER.nw...
+       snapshot.py --patch --chapter N [--reuse] [--out DIR] CHAPTER.nw...
+       snapshot.py --git [--reuse] [--out DIR] CHAPTER.nw...
 
-A snapshot `DIR/chN/` (default DIR: out/snapshots) is chapter N's tree as a
-person would have written it: no `#line`, no chunk names, `clang-format`
-clean, with its own README (Chinese and English), `.clang-format`, a
-`make test` (tests.mk) and that chapter's tests in tests/. With --lab it is
-`DIR/chN-lab/`: each exercise of chapter N (every `<<stub: X>>` written in
-chapter N) has its stub in place of the solution. Exercises of earlier
-chapters keep their solutions: chapter N's lab starts where chapter N-1's
-ended, and a stubbed exercise 2 (every `write` fails) would silence every
-later test. A chapter without exercises gets a lab tree equal to the full
-one, and its README says so. --all writes both variants of every chapter;
---tar also writes DIR/chN.tar.gz and DIR/chN-lab.tar.gz.
+A snapshot `DIR/full/chN/` (default DIR: out/snapshots) is chapter N's tree
+as a person would have written it: no `#line`, no chunk names,
+`clang-format` clean, with its own README (Chinese and English),
+`.clang-format`, `compile_commands.json`, a `make test` and a `make grade`
+(tests.mk), that chapter's tests in tests/ and tests/grading.json (the
+exercises, their points and checks, from the chapter's `<<checks: X>>`
+chunks). With --lab it is `DIR/lab/chN-lab/`: each exercise of chapter N
+(every `<<stub: X>>` written in chapter N) has its stub in place of the
+solution, and doc/ holds the chapter's statement of the exercises (or the
+chapter from the student edition, out/book-student/, when it exists).
+Exercises of earlier chapters keep their solutions: chapter N's lab starts
+where chapter N-1's ended. --lab-all stubs them too; --exercises stubs
+only the exercises named (numbers such as 4b, or names). A chapter without
+exercises gets a lab tree equal to the full one, and its README says so.
+Every tree is also written as DIR/full/chN.tar.gz or DIR/lab/chN-lab.tar.gz;
+--all writes both variants of every chapter. --patch writes
+DIR/patches/chN-to-chM.patch, chapter N's tree to the next; --git writes
+DIR/git, a commit per chapter and a chN-lab branch each.
 
 Errors are printed as `file:line: sentence` (from the tangler) or
 `snapshot: sentence`, and the exit status is 1.
@@ -249,8 +258,13 @@ def readme(n, lab, chapter_path, info, places, table, files, makefile):
         zh = lang == "zh-CN"
         out = []
         for e in table:
-            spots = "；".join(where(places[p["name"]], lang) for p in e["parts"]) if zh else \
-                "; ".join(where(places[p["name"]], lang) for p in e["parts"])
+            by_file = {}  # parts in one file are named together
+            for p in e["parts"]:
+                num, path, fns = places[p["name"]]
+                by_file.setdefault(path, []).extend((fns or "").split(", "))
+            spots = ("；" if zh else "; ").join(
+                where((None, path, ", ".join(f for f in fns if f) or None), lang)
+                for path, fns in by_file.items())
             out.append(f"- 练习 {e['number']}（{e['points']} 分，{len(e['checks'])} 项检查）：{spots}"
                        if zh else
                        f"- Exercise {e['number']} ({e['points']} points, {len(e['checks'])} checks): {spots}")

@@ -11,7 +11,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import boot, check, check_line, done, sh, tree  # noqa: E402
+from harness import boot, check, check_line, done, nearest, sh, tree  # noqa: E402
 
 CH = 4
 KILL = re.compile(r"^\[kernel\] PageFault in application, bad addr = 0x([0-9a-f]+), "
@@ -31,6 +31,17 @@ def killed_at(lines, app, addr):
     line = after(lines, f"{app}: ", r"^\[kernel\] PageFault in application")
     m = KILL.match(line) if line else None
     return m is not None and (addr is None or int(m.group(1), 16) == addr)
+
+
+def killed_after(name, lines, app, first, addr):
+    """`first` is printed, then app is killed by a page fault at addr; a
+    failure shows the line expected and the one printed in its place."""
+    if first not in lines:
+        return check(name, False, "", lines, expected=first, printed=nearest(lines, first))
+    line = after(lines, f"{app}: ", r"^\[kernel\] PageFault in application")
+    return check(name, killed_at(lines, app, addr), "", lines,
+                 expected=f"[kernel] PageFault in application, bad addr = {addr:#018x}, ... (after {app}'s lines)",
+                 printed=line)
 
 
 def main():
@@ -83,11 +94,10 @@ def main():
               "new memory usable: 3", "break moved: 1", "shrink by 10000 -> 0",
               "below the start -> -1", "absurd growth -> -1", "break unchanged: 1"):
         check_line(f"ch4 exercise sbrk: {k}", lines, f"sbrk: {k}")
-    check("ch4 exercise mmap: a store to a read-only mmap page is killed",
-          "mmap_readonly: mmap -> 0, reads 0" in lines and killed_at(lines, "mmap_readonly", 0x10000000),
-          "", lines)
-    check("ch4 exercise mmap: an access after munmap is killed",
-          "after_munmap: mmap 0, munmap 0" in lines and killed_at(lines, "after_munmap", 0x10000000), "", lines)
+    killed_after("ch4 exercise mmap: a store to a read-only mmap page is killed", lines,
+                 "mmap_readonly", "mmap_readonly: mmap -> 0, reads 0", 0x10000000)
+    killed_after("ch4 exercise mmap: an access after munmap is killed", lines,
+                 "after_munmap", "after_munmap: mmap 0, munmap 0", 0x10000000)
 
     # User pointers.
     check("ch4 exercise pointers: a write across a page boundary prints whole",
