@@ -42,7 +42,8 @@ def check(name, ok, detail="", context=None, expected=None, printed=None):
         print(f"FAIL {name}: {detail}")
         if expected is not None:
             print(f"     expected: {expected}")
-            print(f"     printed:  {printed if printed is not None else '(no such line)'}")
+            shown = "(no such line)" if printed is None else printed or "(an empty line)"
+            print(f"     printed:  {shown}")
         if context:
             for line in context[-25:]:
                 print(f"     | {line}")

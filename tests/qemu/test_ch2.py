@@ -26,9 +26,13 @@ def seq(name, lines, wanted):
     at = 0
     for pat in wanted[:k]:
         at = next(i for i in range(at, len(lines)) if re.search(pat, lines[i])) + 1
+    if k == 0:
+        printed = "(no line of the output matches it)"
+    else:
+        printed = f"after /{wanted[k - 1]}/: " + \
+            (repr(lines[at]) if at < len(lines) else "(the end of the output)")
     check(name, ok, f"missing, or out of order: /{wanted[k]}/", lines,
-          expected=f"a line matching /{wanted[k]}/",
-          printed=lines[at] if at < len(lines) else "(the end of the output)")
+          expected=f"a line matching /{wanted[k]}/", printed=printed)
 
 
 def book_apps():
