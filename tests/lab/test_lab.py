@@ -110,7 +110,7 @@ def tree_checks(book, out):
                 continue
             try:
                 db = json.load(open(os.path.join(tree, "compile_commands.json")))
-            except (OSError, ValueError) as e:
+            except (OSError, ValueError):
                 db = []
             kernel_c = sorted(os.path.relpath(f, tree) for f in glob.glob(os.path.join(tree, "kernel", "*.c")))
             listed = {e.get("file") for e in db}
