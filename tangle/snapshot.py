@@ -186,8 +186,11 @@ def describe(x, place, lang):
 
 def test_files(n):
     """The repository's test files that belong in chapter n's snapshot."""
-    out = ["tests/run.py", "tests/lib/harness.py", "tests/lib/outside.c", "tests/lib/be32.h",
-           "tests/lib/grade.py"]
+    # tests/lib: the harness, the grader and the helpers and programs the
+    # chapter suites share (every file of it, so that a new helper comes along).
+    out = ["tests/run.py"] + sorted(
+        f"tests/lib/{f}" for f in os.listdir(os.path.join(REPO, "tests", "lib"))
+        if os.path.isfile(os.path.join(REPO, "tests", "lib", f)) and not f.endswith(".pyc"))
     qemu = f"tests/qemu/test_ch{n}.py"
     if os.path.exists(os.path.join(REPO, qemu)):
         out.append(qemu)

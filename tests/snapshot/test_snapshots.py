@@ -249,13 +249,14 @@ def main():
                           score == (full_marks, full_marks), f"score {score}")
             if lab in trees and full in trees:
                 if not exercises:
-                    same = [f for f in sources_of(os.path.join(OUT, full)) if f != "README.md"]
+                    f_dir, l_dir = os.path.join(OUT, "full", full), os.path.join(OUT, "lab", lab)
+                    same = [f for f in sources_of(f_dir) if f != "README.md"]
                     differ = [f for f in same
-                              if open(os.path.join(OUT, full, f), "rb").read() !=
-                              open(os.path.join(OUT, lab, f), "rb").read()]
+                              if open(os.path.join(f_dir, f), "rb").read() !=
+                              open(os.path.join(l_dir, f), "rb").read()]
                     check(f"snapshot {lab}: chapter {n} has no exercises, so it equals {full} "
                           f"but for its README", not differ and
-                          sorted(same + ["README.md"]) == sorted(sources_of(os.path.join(OUT, lab))),
+                          sorted(same + ["README.md"]) == sorted(sources_of(l_dir)),
                           f"differ: {differ}")
                     continue
                 todo, _ = sh("grep -rlq TODO kernel user", cwd=trees[lab])
