@@ -191,6 +191,10 @@ def test_files(n):
     out = ["tests/run.py"] + sorted(
         f"tests/lib/{f}" for f in os.listdir(os.path.join(REPO, "tests", "lib"))
         if os.path.isfile(os.path.join(REPO, "tests", "lib", f)) and not f.endswith(".pyc"))
+    for f in list(out):  # headers those files include from other test folders
+        text = open(os.path.join(REPO, f), encoding="utf-8", errors="replace").read()
+        out += [os.path.normpath(os.path.join(os.path.dirname(f), h))
+                for h in re.findall(r'^#include "(\.\./[^"]+)"', text, re.M)]
     qemu = f"tests/qemu/test_ch{n}.py"
     if os.path.exists(os.path.join(REPO, qemu)):
         out.append(qemu)
@@ -526,7 +530,7 @@ def write_snapshot(book, sources, n, lab, out_dir, select=None, lab_all=False):
         for part in ex["parts"]:
             _, part["file"], part["functions"] = places[part["name"]]
     with open(os.path.join(tmp, "tests", "grading.json"), "w", encoding="utf-8") as f:
-        json.dump({"chapter": n, "variant": "lab" if lab else "full", "exercises": table},
+        json.dump({"chapter": n, "exercises": table},
                   f, indent=1, ensure_ascii=False)
         f.write("\n")
     if lab and table:

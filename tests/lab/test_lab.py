@@ -43,14 +43,14 @@ def solution_lines(book, n):
     stub and of that tree with the solutions left out. Short lines (`}`,
     `return 0;`) say nothing and are skipped."""
     last = len(book.chapters)
-    stubs = {l.strip() for p in book.pieces if p.name.startswith("stub: ")
+    stubs = {norm(l) for p in book.pieces if p.name.startswith("stub: ")
              for line in p.body for l in ["".join(i[1] for i in line if i[0] == "text")]}
     out = {}
     defs = book.definitions(n)
     files, _ = book.check_tree(n)
     for x in book.exercises(n):
         defs["solution: " + x] = []
-    own = {l.strip() for root in files for l in render_file(root, defs, False).splitlines()}
+    own = {norm(l) for root in files for l in render_file(root, defs, False).splitlines()}
     for k in range(n, last + 1):
         names = book.exercises(k)
         if not names:
@@ -60,14 +60,21 @@ def solution_lines(book, n):
         bare = dict(defs)
         for x in names:
             bare["solution: " + x] = []
-        common = {l.strip() for root in files for l in render_file(root, bare, False).splitlines()}
+        common = {norm(l) for root in files for l in render_file(root, bare, False).splitlines()}
         common |= own  # chapter n's own code, outside any solution, may share a line
         for x in names:
             for l in render_file("solution: " + x, defs, False).splitlines():
-                s = l.strip()
+                s = norm(l)
                 if len(s) >= 16 and s not in stubs and s not in common:
                     out.setdefault(s, f"chapter {k}'s solution of {x!r}")
     return out
+
+
+def norm(line):
+    """A line's code without its trailing comment (a comment-only line stays
+    whole): the same statement may carry different comments in two places."""
+    code = line.split("//")[0].strip()
+    return code if code else line.strip()
 
 
 def tar_texts(path):

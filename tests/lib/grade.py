@@ -132,7 +132,7 @@ def main():
           + (": " + "; ".join(failed[:5]) + (" ..." if len(failed) > 5 else "") if failed else ""))
     print(f"score: {score}/{total}")
     with open(args.json, "w", encoding="utf-8") as f:
-        json.dump({"chapter": grading["chapter"], "variant": grading.get("variant"), "score": score,
+        json.dump({"chapter": grading["chapter"], "score": score,
                    "max": total, "exercises": report,
                    "other_checks": {"passed": len(others) - len(failed), "failed": failed}},
                   f, indent=1, ensure_ascii=False)
