@@ -194,7 +194,9 @@ def test_files(n):
     for f in list(out):  # headers those files include from other test folders
         text = open(os.path.join(REPO, f), encoding="utf-8", errors="replace").read()
         out += [os.path.normpath(os.path.join(os.path.dirname(f), h))
-                for h in re.findall(r'^#include "(\.\./[^"]+)"', text, re.M)]
+                for h in re.findall(r'^#include "(\.\./[^"]+)"', text, re.M) +
+                re.findall(r"\{HERE\}/(\.\./[\w./]+)", text)]
+    out = list(dict.fromkeys(out))
     qemu = f"tests/qemu/test_ch{n}.py"
     if os.path.exists(os.path.join(REPO, qemu)):
         out.append(qemu)
