@@ -31,10 +31,12 @@ deps-test:
 
 # Chapter n's tree is chapters 1..n; developer trees carry #line directives
 # that point into chapters/*.nw. Files are rewritten only when they change.
+# Each tree gets a compile_commands.json for editors (tangle/compdb.py).
 tangle: deps
 	@$(TANGLE) --check $(CHAPTERS)
 	@for n in $$(seq 1 $(LAST)); do \
 	    $(TANGLE) --chapter $$n --lines --out out/ch$$n $(CHAPTERS) || exit 1; \
+	    $(PYTHON) tangle/compdb.py out/ch$$n || exit 1; \
 	done
 
 build: tangle

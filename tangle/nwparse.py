@@ -224,12 +224,20 @@ class Book:
                                 if later else "")
                         problems.append(f"{p.path}:{line}: chunk <<{u}>> is used here but "
                                         f"never defined{hint}.")
+        problems += self.check_exercise_checks(upto, defs)
+        # In a lab tree, chunks that only a replaced solution uses are unused.
+        full_used = set() if not lab else \
+            {u for ps in self.definitions(upto).values() for p in ps for u, _ in p.uses}
         files = {}
         for name in roots:
+            if name.startswith("checks: "):
+                continue  # an exercise's checks and points, read by the snapshot tool
             p0 = defs[name][0]
             # Only complain in the chapter that introduced the chunk, so that a
             # later replacement may legitimately drop a helper chunk.
             if not maps_to_file(name):
+                if name in full_used:
+                    continue
                 if any(p.chapter == upto for p in self.history(name)[:1]):
                     if looks_like_file(name):
                         problems.append(
@@ -245,6 +253,56 @@ class Book:
         if problems:
             raise BookError(problems)
         return files, defs
+
+    def exercise_checks(self, upto):
+        """The exercises in force in chapter `upto`'s tree, from their
+        `<<checks: X>>` chunks (see book/CONVENTIONS.md): a list of dicts
+        {name, number, points, checks, chapter, where}, one per stub X whose
+        solution the tree uses, in reading order of the checks chunks."""
+        defs = self.definitions(upto)
+        roots, _, _ = self.roots(upto)
+        reach = set()
+        stack = [r for r in roots if maps_to_file(r)]
+        while stack:
+            n = stack.pop()
+            if n in reach or n not in defs:
+                continue
+            reach.add(n)
+            stack += [u for p in defs[n] for u, _ in p.uses]
+        out = []
+        for name, ps in defs.items():
+            if not name.startswith("checks: ") or "solution: " + name[8:] not in reach:
+                continue
+            lines = ["".join(i[1] for i in l if i[0] == "text").strip() for p in ps for l in p.body]
+            lines = [l for l in lines if l]
+            m = re.fullmatch(r"exercise (\d+[a-z]?)(?:, (\d+) points?)?", lines[0] if lines else "")
+            out.append({"name": name[8:], "number": m and m.group(1),
+                        "points": int(m.group(2)) if m and m.group(2) else 0,
+                        "checks": lines[1:], "chapter": ps[-1].chapter,
+                        "where": ps[-1].where(), "head": bool(m)})
+        out.sort(key=lambda e: self.pieces.index(defs["checks: " + e["name"]][-1]))
+        return out
+
+    def check_exercise_checks(self, upto, defs):
+        """Every exercise in chapter `upto`'s tree declares its checks."""
+        problems = []
+        declared = {e["name"]: e for e in self.exercise_checks(upto)}
+        used = {u for ps in defs.values() for q in ps for u, _ in q.uses}
+        for x in sorted(n[10:] for n in used if n.startswith("solution: ")):
+            stubs = self.history("stub: " + x)
+            if x not in declared:
+                if stubs:
+                    problems.append(f"{stubs[0].where()}: exercise <<stub: {x}>> has no "
+                                    f"<<checks: {x}>>= chunk naming its number, points and checks.")
+                continue
+            e = declared[x]
+            if not e["head"]:
+                problems.append(f"{e['where']}: <<checks: {x}>> must open with "
+                                f"`exercise N, P points` (or `exercise N` for a part "
+                                f"graded by another part's checks).")
+            elif e["checks"] and not e["points"]:
+                problems.append(f"{e['where']}: <<checks: {x}>> lists checks but no points.")
+        return problems
 
     def find_cycles(self, defs, problems):
         state = {}

@@ -28,11 +28,14 @@ def exercise_checks():
 EXERCISES = exercise_checks()
 
 
-def check(name, ok, detail="", context=None, want=None, at=None):
+def check(name, ok, detail="", context=None, want=None, at=None, expected=None, printed=None):
     """Print PASS/FAIL for one check. On failure print detail, then the part
     of `context` (the kernel's output lines) that matters: the lines that
     match `want`, or where a line like it would have been; the lines at the
-    indexes `at`; or, with neither, the last lines. See excerpt()."""
+    indexes `at`; or, with neither, the last lines. See excerpt().
+    `expected` (the line the check wanted) and `printed` (what the kernel
+    printed in its place, or None) are shown on lines of their own, which
+    the grader (tests/lib/grade.py) reads."""
     global failures
     if ok:
         print(f"PASS {name}")
@@ -41,11 +44,32 @@ def check(name, ok, detail="", context=None, want=None, at=None):
         if name in EXERCISES:
             detail = f"needs {EXERCISES[name]}; {detail}"
         print(f"FAIL {name}: {detail}")
+        if expected is not None:
+            print(f"     expected: {expected}")
+            shown = "(no such line)" if printed is None else printed or "(an empty line)"
+            print(f"     printed:  {shown}")
         if context:
             for line in excerpt(context, want, at):
                 print(f"     {line}")
     sys.stdout.flush()
     return ok
+
+
+def nearest(lines, want):
+    """The printed line that stands where `want` should: the first one that
+    agrees with `want` but for its last word (the value), else None."""
+    label = want.rsplit(" ", 1)[0] + " " if " " in want else want
+    if ": " not in label or label.endswith(": ") and label.count(": ") == 1:
+        return None  # nothing beyond the program's name to go by
+    return next((l for l in lines if l.startswith(label)), None)
+
+
+def check_line(name, lines, want, detail="different or missing"):
+    """Check that the exact line `want` was printed; on failure show the
+    line printed in its place."""
+    ok = want in lines
+    return check(name, ok, detail, lines, want=want, expected=want,
+                 printed=None if ok else nearest(lines, want))
 
 
 def _as_list(x):
@@ -190,5 +214,11 @@ def check_order(name, lines, wanted):
     ok, k, last = _in_order(lines, wanted)
     if ok:
         return check(name, True)
+    if last is None:
+        printed = "(no line of the output matches it)"
+    else:
+        printed = f"after /{wanted[k - 1]}/: " + \
+            (repr(lines[last + 1]) if last + 1 < len(lines) else "(the end of the output)")
     return check(name, False, f"missing, or out of order: /{wanted[k]}/", lines,
-                 want=re.compile(wanted[k]), at=last)
+                 want=re.compile(wanted[k]), at=last,
+                 expected=f"a line matching /{wanted[k]}/", printed=printed)

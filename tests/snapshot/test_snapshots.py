@@ -10,6 +10,7 @@ fails exactly the checks of that chapter's exercises.
 SNAPSHOT_CHAPTERS="1 2 3" limits the chapters tested (default: all), for a
 chapter that is still being written."""
 
+import json
 import os
 import re
 import shutil
@@ -22,7 +23,6 @@ from harness import ROOT, check, done, sh  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "tangle"))
 from nwparse import Book  # noqa: E402
-from snapshot import EXERCISE_CHECKS  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lint import lint  # noqa: E402
@@ -140,7 +140,11 @@ def make_test_checks(n, name, tree, path, expected, known=()):
     so a run is the same every time and one run decides. Returns the names
     of the checks that passed."""
     env = {"PATH": path, "PYTHONPATH": "", "TMPDIR": os.environ.get("TMPDIR", "/tmp")}
-    code, out = sh("make -s test", cwd=tree, timeout=3600, env=env)  # a hang guard only
+    # `make grade` runs every suite, as `make test` does, and keeps their
+    # output in grade.log: one run gives both the checks and the score.
+    code, out = sh("make -s grade", cwd=tree, timeout=3600, env=env)  # a hang guard only
+    log = os.path.join(tree, "grade.log")
+    out = open(log, encoding="utf-8").read() if os.path.exists(log) else out
     passes, fails, summary = parse(out)
     names = passes | set(known) | set(expected)
     failing = {key(f, names) for f in fails}
@@ -159,8 +163,31 @@ def make_test_checks(n, name, tree, path, expected, known=()):
     return passes
 
 
+def grade_of(tree):
+    """(score, max) from the tree's grade.json and its last line, or None."""
+    try:
+        g = json.load(open(os.path.join(tree, "grade.json")))
+        return g["score"], g["max"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def student_grade(n, lab, tree, score, tmp):
+    """`make grade CH=n STUDENT=dir` on the lab tree with its tests/ deleted
+    gives the score the tree got by itself."""
+    student = os.path.join(tmp, f"student{n}")
+    shutil.copytree(tree, student, ignore=shutil.ignore_patterns("build", "grade.*"))
+    shutil.rmtree(os.path.join(student, "tests"))
+    code, out = sh(f"make -s grade CH={n} STUDENT={student}", timeout=900)
+    m = re.findall(r"^score: (\d+)/(\d+)$", out, re.M)
+    got = (int(m[-1][0]), int(m[-1][1])) if m else None
+    check(f"snapshot {lab}: make grade CH={n} STUDENT= (its tests/ deleted) gives its own score {score}",
+          got == score and code == 0, f"status {code}, score {got}", out.splitlines())
+    shutil.rmtree(student, ignore_errors=True)
+
+
 def tarball_checks(n, name):
-    tgz = os.path.join(OUT, name + ".tar.gz")
+    tgz = os.path.join(OUT, "lab" if name.endswith("-lab") else "full", name + ".tar.gz")
     ok = os.path.exists(tgz)
     if ok:
         with tarfile.open(tgz) as t:
@@ -194,15 +221,19 @@ def main():
         check("noweb and pandoc are off the PATH of the snapshot runs", c != 0, o, o.splitlines())
         for n in chapters():
             exercises = book.exercises(n)
-            listed = EXERCISE_CHECKS.get(n, {})
-            missing = [x for x in exercises if not listed.get(x)]
-            check(f"chapter {n}: every exercise lists the checks it makes fail (EXERCISE_CHECKS)",
-                  not missing, f"no checks for {missing} in tangle/snapshot.py")
-            expected = [c for x in exercises for c in listed.get(x, [])]
             full, lab = f"ch{n}", f"ch{n}-lab"
+            try:
+                grading = json.load(open(os.path.join(OUT, "lab", lab, "tests", "grading.json")))
+            except (OSError, ValueError):
+                grading = {"exercises": []}
+            declared = [p["name"] for e in grading["exercises"] for p in e["parts"]]
+            check(f"chapter {n}: every exercise declares its checks (<<checks: X>>)",
+                  sorted(declared) == sorted(exercises), f"stubs {exercises}, declared {declared}")
+            expected = [c for e in grading["exercises"] for c in e["checks"]]
+            full_marks = sum(e["points"] for e in grading["exercises"])
             trees = {}
             for name in (full, lab):
-                src = os.path.join(OUT, name)
+                src = os.path.join(OUT, "lab" if name == lab else "full", name)
                 if not os.path.isdir(src):
                     check(f"snapshot {name} exists", False, f"{src} is missing")
                     continue
@@ -221,15 +252,20 @@ def main():
                 stale = [c for c in expected if c not in seen]
                 check(f"snapshot {full}: each exercise check is a real check that passes in the full tree",
                       not stale, f"never passed: {stale}")
+                if exercises:
+                    score = grade_of(trees[full])
+                    check(f"snapshot {full}: make grade scores full marks, {full_marks}/{full_marks}",
+                          score == (full_marks, full_marks), f"score {score}")
             if lab in trees and full in trees:
                 if not exercises:
-                    same = [f for f in sources_of(os.path.join(OUT, full)) if f != "README.md"]
+                    f_dir, l_dir = os.path.join(OUT, "full", full), os.path.join(OUT, "lab", lab)
+                    same = [f for f in sources_of(f_dir) if f != "README.md"]
                     differ = [f for f in same
-                              if open(os.path.join(OUT, full, f), "rb").read() !=
-                              open(os.path.join(OUT, lab, f), "rb").read()]
+                              if open(os.path.join(f_dir, f), "rb").read() !=
+                              open(os.path.join(l_dir, f), "rb").read()]
                     check(f"snapshot {lab}: chapter {n} has no exercises, so it equals {full} "
                           f"but for its README", not differ and
-                          sorted(same + ["README.md"]) == sorted(sources_of(os.path.join(OUT, lab))),
+                          sorted(same + ["README.md"]) == sorted(sources_of(l_dir)),
                           f"differ: {differ}")
                     continue
                 # stubs may leave a solution's helpers unused: text checks only
@@ -239,6 +275,10 @@ def main():
                 todo, _ = sh("grep -rlq TODO kernel user", cwd=trees[lab])
                 check(f"snapshot {lab}: the stubs carry TODO comments", todo == 0, "no TODO found")
                 make_test_checks(n, lab, trees[lab], path, expected, seen)
+                score = grade_of(trees[lab])
+                check(f"snapshot {lab}: make grade scores below full marks",
+                      score is not None and score[0] < score[1] == full_marks, f"score {score}")
+                student_grade(n, lab, trees[lab], score, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     done()
