@@ -40,6 +40,10 @@ REPO = os.path.dirname(HERE)
 # in its lab snapshot exactly these fail (tests/snapshot/test_snapshots.py
 # verifies it). Keyed by chapter, then by exercise name (`stub: NAME`).
 EXERCISE_CHECKS = {
+    1: {"backtrace": [
+        "ch1 exercise backtrace: a panic prints return addresses inside .text",
+        "ch1 exercise backtrace: the chain runs from panic_at through kmain to _entry",
+    ]},
     2: {"does the app own this buffer": [
         # Every write fails while user_owns is a stub, so every check that
         # needs a line printed by a program fails with it.
