@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Chapter 1 in QEMU: greeting, section layout, memory size, exit status,
-a deliberate panic, and compile errors reported at book lines."""
+a deliberate panic with its backtrace (exercise 1), and compile errors
+reported at book lines."""
 
 import os
 import re
@@ -51,9 +52,46 @@ def memory_check(mem, mib):
     return lines
 
 
+def functions_at(addr):
+    """The text symbols holding addr, by nm's table of build/kernel.elf (a
+    list: _entry shares its address with the linker script's stext)."""
+    code, out = sh("riscv64-unknown-elf-nm -n build/kernel.elf", cwd=T)
+    best, names = -1, []
+    for parts in (l.split() for l in out.splitlines()):
+        if len(parts) == 3 and parts[1] in "Tt" and int(parts[0], 16) <= addr:
+            a = int(parts[0], 16)
+            names = names + [parts[2]] if a == best else [parts[2]]
+            best = a
+    return names
+
+
+def backtrace_checks(lines):
+    """Exercise 1: after the panic line, `[kernel] backtrace:` and one return
+    address per frame. Each must lie in .text; looked up (minus 4, the call
+    itself) they must run panic_at, ..., kmain, ..., _entry."""
+    syms = symbols()
+    i = next((k for k, l in enumerate(lines) if l.startswith("[kernel] backtrace:")), None)
+    addrs = []
+    if i is not None:
+        for l in lines[i + 1:]:
+            m = re.match(r"^  0x([0-9a-f]{16})$", l)
+            if not m:
+                break
+            addrs.append(int(m.group(1), 16))
+    in_text = bool(addrs) and all(syms.get("stext", 1) <= a < syms.get("etext", 0) for a in addrs)
+    check("ch1 exercise backtrace: a panic prints return addresses inside .text", in_text,
+          f"addresses {[hex(a) for a in addrs]}", lines)
+    names = [functions_at(a - 4) for a in addrs]
+    ok = len(names) >= 3 and "panic_at" in names[0] and "_entry" in names[-1] and \
+        any("kmain" in n for n in names)
+    check("ch1 exercise backtrace: the chain runs from panic_at through kmain to _entry", ok,
+          f"functions {names}", lines)
+
+
 def panic_check():
     sh("make -s clean", cwd=T)
     code, lines = boot(1, PANIC_TEST=1)
+    backtrace_checks(lines)
     sh("make -s clean", cwd=T)
     rx = re.compile(r"^\[kernel\] panic: (\S+\.(nw|c)):(\d+): kmain: a deliberate panic")
     check("a PANIC_TEST build prints '[kernel] panic: file:line: message'",
