@@ -62,9 +62,6 @@ $(BOOK_SRC)/book.tex: $(BOOK_SRC)/.stamp book/template.tex book/latex.lua $(BOOK
 
 $(BOOK_OUT)/book.pdf: $(BOOK_SRC)/book.tex book/preamble.tex $(BOOK_FIGPDF) tangle/texlog.py
 	cp book/preamble.tex $(BOOK_SRC)/preamble.tex
-	@# hyperref under xelatex loads the font pzdr (texlive-fonts-recommended, not among our
-	@# packages) for a 1sp link margin only; stand in any TFM when it is missing.
-	@kpsewhich pzdr.tfm >/dev/null || cp "$$(kpsewhich cmr10.tfm)" $(BOOK_SRC)/pzdr.tfm
 	cd $(BOOK_SRC) && latexmk -xelatex -interaction=nonstopmode -halt-on-error -file-line-error \
 	    book.tex >latexmk.out 2>&1 || { rm -f book.fdb_latexmk; grep -A3 -E '^(!|.*:[0-9]+:)' book.log | head -40; \
 	    echo "book: xelatex failed; see $(BOOK_SRC)/book.log" >&2; exit 1; }

@@ -29,7 +29,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nwparse import Book, BookError, maps_to_file, render_file, split_name  # noqa: E402
+from nwparse import Book, BookError, maps_to_file, render_file  # noqa: E402
 from highlight import Lexer, language_of  # noqa: E402
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
@@ -520,7 +520,6 @@ class ChunkRenderer:
         w = self.w
         before, after = w.history(p)
         files = w.files[p]
-        sec = w.section[p]
         is_root = p.name in files   # the chunk's name already says the file
         shown = [f for f in files if f != p.name]
         loc_html = " ".join(f'<span class="file">{h(f)}</span>' for f in shown) or \
