@@ -1092,7 +1092,8 @@ def chunk_index(w, page="chunks"):
     """(html, latex) of the chunk index."""
     by_name = {}
     for p in w.book.pieces:
-        by_name.setdefault(p.name, []).append(p)
+        if p not in w.hidden:
+            by_name.setdefault(p.name, []).append(p)
     rows_h, rows_t = [], []
     for name in sorted(by_name, key=lambda n: (n.lower().lstrip("._"), n)):
         ps = by_name[name]
@@ -1104,7 +1105,7 @@ def chunk_index(w, page="chunks"):
         users = []
         for p in ps:
             for q in w.users[p]:
-                if q not in users and q not in ps:
+                if q not in users and q not in ps and q not in w.hidden:
                     users.append(q)
         ur = [w.chunk_ref(q, page, with_name=False) for q in users]
         files = sorted({f for p in ps for f in w.files[p]})
@@ -1295,6 +1296,13 @@ def main():
         print("weave: an exercise section (class .exercise) must state its contract, files and check "
               "in both languages; see book/CONVENTIONS.md", file=sys.stderr)
         return 1
+    # ids of the written appendices, so that chapters can link to them
+    for name in APPENDICES:
+        path = os.path.join(args.pages, f"appendix-{name}.md")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                for ident in re.findall(r"\{#([^\s}]+)", f.read()):
+                    w.id_page[ident] = f"{name}.html"
     out = args.out
     os.makedirs(out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="weave-")
