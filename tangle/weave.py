@@ -30,7 +30,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nwparse import Book, BookError, maps_to_file, render_file, split_name  # noqa: E402
-from highlight import Lexer, language_of  # noqa: E402
+from highlight import highlight_lines, language_of  # noqa: E402
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 FIGURE = re.compile(r"!\[.*\]\([^()\s]+\)\{#(fig:[^\s}]+)[^}]*\}")
@@ -480,22 +480,11 @@ class ChunkRenderer:
         self.ident_uses = {}   # name -> [pieces]
 
     def lines(self, p, lang):
-        """Yield lines as lists of ('tok', cls, text) / ('use', name) items."""
-        lex = Lexer(lang)
+        """Lines as lists of ('tok', cls, text) / ('use', name) items."""
         body = list(p.body)
         while body and all(it[0] == "text" and not it[1].strip() for it in body[0]):
             body.pop(0)   # leading blank lines are not shown
-        for items in body:
-            line = []
-            for it in items:
-                if it[0] == "use":
-                    line.append(("use", it[1]))
-                    lex.line_start = False
-                elif it[0] == "text":
-                    for cls, text in lex.lex(it[1]):
-                        line.append(("tok", cls, text))
-            lex.newline()
-            yield line
+        return highlight_lines(lang, body)
 
     def code_html(self, p, page, record=True):
         out = []
@@ -581,118 +570,142 @@ class ChunkRenderer:
                        else f'<span class="use">⟨{name_html(part)}⟩</span>')
         return "".join(out)
 
-    # -- the whole chunk
-    def render(self, p, page):
+    # -- the whole chunk: one model, two renderers
+    def model(self, p, page):
+        """What a chunk shows, for both renderers: where it lands, where it
+        came from (extends / replaces), what follows it, its earlier version."""
         w = self.w
         before, after = w.history(p)
-        files = w.files[p]
-        sec = w.section[p]
-        is_root = p.name in files   # the chunk's name already says the file
-        shown = [f for f in files if f != p.name]
-        loc_html = " ".join(f'<span class="file">{h(f)}</span>' for f in shown) or \
-            ("" if is_root else '<span class="file">(no file)</span>')
-        loc_tex = ", ".join(r"\texttt{%s}" % tex(f) for f in shown)
-        notes_html, notes_tex = [], []
-        # where it came from
+        m = {"p": p, "page": page, "anchor": w.anchor[p], "label": w.label[p],
+             "mark": {"extend": "+≡", "replace": "≡"}.get(p.mode, "≡"),
+             "shown": [f for f in w.files[p] if f != p.name],
+             "is_root": p.name in w.files[p],   # the chunk's name already says the file
+             "extends": None, "replaces": None, "old": [], "empty_next": None,
+             "users": [q for q in w.users[p] if q is not p and q not in w.hidden],
+             "replaced_in": None, "extended_in": []}
         if p.mode == "extend" and before:
-            first = [q for q in before if q.mode != "extend"][-1:] or before[:1]
-            ref = w.chunk_ref(first[0], page)
-            sref = w.sec_ref(w.section[first[0]], page)
-            notes_html.append(f'<span class="ui" lang="zh-CN">续写 {ref[0]}（{sref[0]}）</span>'
-                              f'<span class="ui" lang="en">adds to {ref[0]} ({sref[0]})</span>')
-            notes_tex.append(r"\nwadds{%s}{%s}" % (ref[1], sref[1]))
+            m["extends"] = ([q for q in before if q.mode != "extend"][-1:] or before[:1])[0]
         if p.mode == "replace" and before:
-            old = w.old_version(p)
-            ref = w.chunk_ref(old[0], page)
-            sref = w.sec_ref(w.section[old[0]], page)
-            notes_html.append(f'<span class="ui" lang="zh-CN">取代 {sref[0]} 的 {ref[0]}</span>'
-                              f'<span class="ui" lang="en">replaces {ref[0]} from {sref[0]}</span>')
-            notes_tex.append(r"\nwreplaces{%s}{%s}" % (ref[1], sref[1]))
-        mark = {"extend": "+≡", "replace": "≡"}.get(p.mode, "≡")
-        a = w.anchor[p]
-        head_html = (f'<div class="chunk-head"><a class="chunk-num" href="#{a}">{w.label[p]}</a> '
-                     f'<span class="chunk-name">⟨{name_html(p.name)}⟩</span>'
-                     f'<span class="defmark">{h(mark)}</span></div>')
-        loc = f'<div class="chunk-loc">{loc_html}'
-        if notes_html:
-            loc += (' <span class="sep">·</span> ' if loc_html else "") + " ".join(notes_html)
-        loc += "</div>"
-        if not loc_html and not notes_html:
-            loc = ""
+            m["old"] = w.old_version(p)
+            m["replaces"] = m["old"][0]
+        m["empty"] = not any(it[0] != "text" or it[1].strip() for items in p.body for it in items)
+        if m["empty"]:
+            later = [q for q in after if q.mode != "replace"][:1] or after[:1]
+            m["empty_next"] = later[0] if later else None
+        for q in after:
+            if q.mode == "replace":
+                m["replaced_in"] = q
+                break
+            m["extended_in"].append(q)
+        return m
+
+    def render(self, p, page):
+        m = self.model(p, page)
+        return raw_block("html", self.render_html(m)) + "\n" + raw_block("latex", self.render_tex(m))
+
+    def render_html(self, m):
+        w, p, page = self.w, m["p"], m["page"]
+        a = m["anchor"]
+        loc_html = " ".join(f'<span class="file">{h(f)}</span>' for f in m["shown"]) or \
+            ("" if m["is_root"] else '<span class="file">(no file)</span>')
+        notes = []
+        if m["extends"]:
+            ref, sref = w.chunk_ref(m["extends"], page)[0], w.sec_ref(w.section[m["extends"]], page)[0]
+            notes.append(f'<span class="ui" lang="zh-CN">续写 {ref}（{sref}）</span>'
+                         f'<span class="ui" lang="en">adds to {ref} ({sref})</span>')
+        if m["replaces"]:
+            ref, sref = w.chunk_ref(m["replaces"], page)[0], w.sec_ref(w.section[m["replaces"]], page)[0]
+            notes.append(f'<span class="ui" lang="zh-CN">取代 {sref} 的 {ref}</span>'
+                         f'<span class="ui" lang="en">replaces {ref} from {sref}</span>')
+        head = (f'<div class="chunk-head"><a class="chunk-num" href="#{a}">{m["label"]}</a> '
+                f'<span class="chunk-name">⟨{name_html(p.name)}⟩</span>'
+                f'<span class="defmark">{h(m["mark"])}</span></div>')
+        loc = ""
+        if loc_html or notes:
+            loc = (f'<div class="chunk-loc">{loc_html}'
+                   + ((' <span class="sep">·</span> ' if loc_html else "") + " ".join(notes) if notes else "")
+                   + "</div>")
         code = self.code_html(p, page)
         body = f'<pre class="code lang-{w.lang(p)}"><code>{code}</code></pre>'
-        empty_tex = ""
         if not code.strip():
-            later = [q for q in after if q.mode != "replace"][:1] or after[:1]
-            if later:
-                q = later[0]
-                sref = w.sec_ref(w.section[q], page)
-                ref = w.chunk_ref(q, page, with_name=False)
-                zh = f"（此处为空，在 {sref[0]}（{ref[0]}）中{'扩充' if q.mode == 'extend' else '给出'}）"
-                en = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref[0]}, {ref[0]})"
-                zt = f"（此处为空，在 {sref[1]}（{ref[1]}）中{'扩充' if q.mode == 'extend' else '给出'}）"
-                et = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref[1]}, {ref[1]})"
+            q = m["empty_next"]
+            if q is not None:
+                sref, ref = w.sec_ref(w.section[q], page)[0], w.chunk_ref(q, page, with_name=False)[0]
+                zh = f"（此处为空，在 {sref}（{ref}）中{'扩充' if q.mode == 'extend' else '给出'}）"
+                en = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref}, {ref})"
             else:
-                zh = zt = "（此处为空）"
-                en = et = "(empty here)"
+                zh, en = "（此处为空）", "(empty here)"
             body = (f'<div class="chunk-empty"><span lang="zh-CN">{zh}</span> '
                     f'<span lang="en">{en}</span></div>')
-            empty_tex = r"\nwempty{%s}{%s}" % (zt, et)
-        # the earlier version, for a replacement
         old_html = ""
-        if p.mode == "replace" and before:
-            old = w.old_version(p)
+        if m["old"]:
             olds = "".join(
                 f'<div class="old-piece">{w.chunk_ref(q, page)[0]}'
                 f'<pre class="code lang-{w.lang(q)}"><code>{self.code_html(q, page, False)}</code></pre></div>'
-                for q in old)
-            a_lines = [l for q in old for l in self.plain_lines(q)]
-            b_lines = self.plain_lines(p)
-            diff = list(difflib.unified_diff(a_lines, b_lines, lineterm="", n=2))[2:]
-            dl = []
-            for l in diff:
-                cls = {"+": "add", "-": "del", "@": "hunk"}.get(l[:1], "ctx")
-                dl.append(f'<span class="{cls}">{self.diff_line(l, p, page)}</span>')
+                for q in m["old"])
+            a_lines = [line for q in m["old"] for line in self.plain_lines(q)]
+            diff = list(difflib.unified_diff(a_lines, self.plain_lines(p), lineterm="", n=2))[2:]
+            dl = [f'<span class="{ {"+": "add", "-": "del", "@": "hunk"}.get(l[:1], "ctx") }">'
+                  f'{self.diff_line(l, p, page)}</span>' for l in diff]
             old_html = ('<details class="old-version"><summary>'
                         '<span class="ui" lang="zh-CN">旧版本与差异</span>'
                         '<span class="ui" lang="en">Earlier version and diff</span></summary>'
                         f'{olds}<pre class="diff"><code>' + "".join(dl) + '</code></pre></details>')
-        # where it goes
-        foot_html, foot_tex = [], []
-        users = [q for q in w.users[p] if q is not p and q not in w.hidden]
-        if users:
-            refs = [w.chunk_ref(q, page, with_name=False) for q in users]
-            foot_html.append('<span class="ui" lang="zh-CN">用于</span><span class="ui" lang="en">Used in</span> '
-                             + ", ".join(r[0] for r in refs))
-            foot_tex.append(r"\nwusedin{%s}" % ", ".join(r[1] for r in refs))
-        # a file root's name already says the file: no "root of" line (nor label)
-        ext = []
-        for q in after:
-            if q.mode == "replace":
-                sref = w.sec_ref(w.section[q], page)
-                ref = w.chunk_ref(q, page, with_name=False)
-                foot_html.append('<span class="ui" lang="zh-CN">在 %s 被取代（%s）</span>'
-                                 '<span class="ui" lang="en">replaced in %s (%s)</span>'
-                                 % (sref[0], ref[0], sref[0], ref[0]))
-                foot_tex.append(r"\nwreplacedin{%s}{%s}" % (sref[1], ref[1]))
-                break
-            ext.append(q)
-        if ext:
-            refs = [w.chunk_ref(q, page, with_name=False) for q in ext]
-            foot_html.append('<span class="ui" lang="zh-CN">续写于</span><span class="ui" lang="en">Extended in</span> '
-                             + ", ".join(r[0] for r in refs))
-            foot_tex.append(r"\nwextendedin{%s}" % ", ".join(r[1] for r in refs))
-        foot = ""
-        if foot_html:
-            foot = '<div class="chunk-foot">' + '<span class="sep"> · </span>'.join(foot_html) + "</div>"
+        foot = []
+        if m["users"]:
+            foot.append('<span class="ui" lang="zh-CN">用于</span><span class="ui" lang="en">Used in</span> '
+                        + ", ".join(w.chunk_ref(q, page, with_name=False)[0] for q in m["users"]))
+        if m["replaced_in"]:
+            q = m["replaced_in"]
+            sref, ref = w.sec_ref(w.section[q], page)[0], w.chunk_ref(q, page, with_name=False)[0]
+            foot.append(f'<span class="ui" lang="zh-CN">在 {sref} 被取代（{ref}）</span>'
+                        f'<span class="ui" lang="en">replaced in {sref} ({ref})</span>')
+        if m["extended_in"]:
+            foot.append('<span class="ui" lang="zh-CN">续写于</span><span class="ui" lang="en">Extended in</span> '
+                        + ", ".join(w.chunk_ref(q, page, with_name=False)[0] for q in m["extended_in"]))
+        foot_html = ('<div class="chunk-foot">' + '<span class="sep"> · </span>'.join(foot) + "</div>"
+                     if foot else "")
         kind = f" {p.mode}" if p.mode else ""
-        html_block = (f'<div class="chunk{kind}" id="{a}">\n{loc}\n{head_html}\n{body}\n'
-                      f'{old_html}{foot}\n</div>')
-        tex_block = (r"\begin{nwchunk}{%s}{%s}{%s}{%s}{%s}{%s}" % (
-            a, w.label[p], name_tex(p.name), tex(mark).replace("≡", r"\nweq{}"),
-            loc_tex, " ".join(notes_tex)) + "\n" + (empty_tex or self.code_tex(p)) + "\n"
-            + r"\nwfoot{%s}" % r"\nwsep{}".join(foot_tex) + "\n" + r"\end{nwchunk}")
-        return raw_block("html", html_block) + "\n" + raw_block("latex", tex_block)
+        return (f'<div class="chunk{kind}" id="{a}">\n{loc}\n{head}\n{body}\n'
+                f'{old_html}{foot_html}\n</div>')
+
+    def render_tex(self, m):
+        w, p = self.w, m["p"]
+        page = p.chapter
+        loc = ", ".join(r"\texttt{%s}" % tex(f) for f in m["shown"])
+        notes = []
+        if m["extends"]:
+            notes.append(r"\nwadds{%s}{%s}" % (w.chunk_ref(m["extends"], page)[1],
+                                               w.sec_ref(w.section[m["extends"]], page)[1]))
+        if m["replaces"]:
+            notes.append(r"\nwreplaces{%s}{%s}" % (w.chunk_ref(m["replaces"], page)[1],
+                                                   w.sec_ref(w.section[m["replaces"]], page)[1]))
+        if m["empty"]:
+            q = m["empty_next"]
+            if q is not None:
+                sref, ref = w.sec_ref(w.section[q], page)[1], w.chunk_ref(q, page, with_name=False)[1]
+                zt = f"（此处为空，在 {sref}（{ref}）中{'扩充' if q.mode == 'extend' else '给出'}）"
+                et = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref}, {ref})"
+            else:
+                zt, et = "（此处为空）", "(empty here)"
+            code = r"\nwempty{%s}{%s}" % (zt, et)
+        else:
+            code = self.code_tex(p)
+        foot = []
+        if m["users"]:
+            foot.append(r"\nwusedin{%s}" % ", ".join(w.chunk_ref(q, page, with_name=False)[1]
+                                                     for q in m["users"]))
+        if m["replaced_in"]:
+            q = m["replaced_in"]
+            foot.append(r"\nwreplacedin{%s}{%s}" % (w.sec_ref(w.section[q], page)[1],
+                                                    w.chunk_ref(q, page, with_name=False)[1]))
+        if m["extended_in"]:
+            foot.append(r"\nwextendedin{%s}" % ", ".join(w.chunk_ref(q, page, with_name=False)[1]
+                                                         for q in m["extended_in"]))
+        return (r"\begin{nwchunk}{%s}{%s}{%s}{%s}{%s}{%s}" % (
+            m["anchor"], m["label"], name_tex(p.name), tex(m["mark"]).replace("≡", r"\nweq{}"),
+            loc, " ".join(notes)) + "\n" + code + "\n"
+            + r"\nwfoot{%s}" % r"\nwsep{}".join(foot) + "\n" + r"\end{nwchunk}")
 
 
 # ---------------------------------------------------------------- prose
