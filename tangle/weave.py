@@ -374,6 +374,7 @@ class Identifiers:
         self.w = weaver
         self.defs = {}    # name -> [(piece, kind)]
         self.linemaps = {}
+        self.enclosing = {}   # piece -> the function its code sits inside
         self.run_ctags(workdir)
 
     def run_ctags(self, workdir):
@@ -397,7 +398,7 @@ class Identifiers:
             # --line-directives=yes would map tags back to the .nw sources, but
             # Universal Ctags 5.9 (Debian 12) ignores it; we map lines ourselves.
             out = subprocess.run(["ctags", "-R", "--line-directives=yes", "--output-format=json",
-                                  "--fields=+nKl", "--languages=C,Asm,LdScript",
+                                  "--fields=+nKle", "--languages=C,Asm,LdScript",
                                   "--langmap=C:+.h", "--langmap=Asm:+.S", "-o", "-", "."],
                                  cwd=workdir, capture_output=True, text=True, check=True).stdout
         except (OSError, subprocess.CalledProcessError) as e:
@@ -412,6 +413,8 @@ class Identifiers:
                 t = json.loads(rec)
             except ValueError:
                 continue
+            if t.get("kind") == "function" and t.get("end") and t["path"].endswith(".c"):
+                self.find_enclosed(workdir, t, where)
             kind = self.KINDS.get(t.get("kind"), None)
             if kind is None or t.get("scope"):
                 continue
@@ -435,6 +438,25 @@ class Identifiers:
         order = {p: i for i, p in enumerate(book.pieces)}
         for name in self.defs:
             self.defs[name].sort(key=lambda pk: order[pk[0]])
+
+    def find_enclosed(self, workdir, t, where):
+        """Pieces of the chapter's own tree whose lines sit inside function t
+        but do not start it: their location label names the function."""
+        chapter = int(t["path"].split("/", 1)[0][2:]) if t["path"].startswith("ch") else None
+        path = os.path.join(workdir, t["path"])
+        starts, inside = set(), []
+        for line in range(t["line"], t["end"] + 1):
+            nw, nl = self.nw_line(path, line)
+            for p in where.get(os.path.normpath(nw), []):
+                if p.line < nl <= p.line + len(p.body):
+                    if line == t["line"]:
+                        starts.add(p)
+                    else:
+                        inside.append(p)
+                    break
+        for p in inside:
+            if p not in starts and p.chapter == chapter and p not in self.enclosing:
+                self.enclosing[p] = t["name"]
 
     def nw_line(self, path, line):
         """Map a line of a #line tangle back to (.nw file, line)."""
@@ -579,6 +601,7 @@ class ChunkRenderer:
         m = {"p": p, "page": page, "anchor": w.anchor[p], "label": w.label[p],
              "mark": {"extend": "+≡", "replace": "≡"}.get(p.mode, "≡"),
              "shown": [f for f in w.files[p] if f != p.name],
+             "function": self.idents.enclosing.get(p) if self.idents else None,
              "is_root": p.name in w.files[p],   # the chunk's name already says the file
              "extends": None, "replaces": None, "old": [], "empty_next": None,
              "users": [q for q in w.users[p] if q is not p and q not in w.hidden],
@@ -608,6 +631,10 @@ class ChunkRenderer:
         a = m["anchor"]
         loc_html = " ".join(f'<span class="file">{h(f)}</span>' for f in m["shown"]) or \
             ("" if m["is_root"] else '<span class="file">(no file)</span>')
+        if m["function"] and len(m["shown"]) == 1:   # "kernel/vm.c, in walk()"
+            fn = h(m["function"])
+            loc_html += (f'<span class="ui infn" lang="zh-CN">，<code>{fn}()</code> 中</span>'
+                         f'<span class="ui infn" lang="en">, in <code>{fn}()</code></span>')
         notes = []
         if m["extends"]:
             ref, sref = w.chunk_ref(m["extends"], page)[0], w.sec_ref(w.section[m["extends"]], page)[0]
@@ -673,6 +700,8 @@ class ChunkRenderer:
         w, p = self.w, m["p"]
         page = p.chapter
         loc = ", ".join(r"\texttt{%s}" % tex(f) for f in m["shown"])
+        if m["function"] and len(m["shown"]) == 1:
+            loc += r", in \texttt{%s()}" % tex(m["function"])
         notes = []
         if m["extends"]:
             notes.append(r"\nwadds{%s}{%s}" % (w.chunk_ref(m["extends"], page)[1],
