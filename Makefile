@@ -3,6 +3,7 @@
 #
 #   make run [CH=n] [APPS=dir] [MEM=128M] [LOG=info]   boot chapter n (default: last)
 #   make test                                       every test; ends "N passed, N failed"
+#   make test-repeat [N=20]                         every QEMU suite N times beside another (load)
 #   make debug CH=n                                 QEMU halted, GDB attached
 #   make book                                       HTML and PDF in out/book/
 #   make tangle                                     out/chN/ for every chapter
@@ -17,7 +18,7 @@ TANGLE := $(PYTHON) tangle/nwtangle.py
 KERNEL_VARS := $(foreach v,MEM LOG PANIC_TEST,$(if $($(v)),$(v)=$($(v)))) \
 	$(if $(APPS),APPS=$(abspath $(APPS)))
 
-.PHONY: all deps deps-test tangle check run debug build test clean FORCE
+.PHONY: all deps deps-test tangle check run debug build test test-repeat clean FORCE
 
 all: build
 
@@ -46,6 +47,12 @@ debug: tangle
 
 test: deps-test tangle
 	@$(PYTHON) tests/run.py $(TESTS)
+
+# Every QEMU suite N times in a row, each beside another suite as load, with
+# each suite's pass count (hours at N=20; CI does not run it).
+N ?= 20
+test-repeat: deps-test tangle
+	@$(PYTHON) tests/repeat.py $(N)
 
 -include book/book.mk
 

@@ -104,8 +104,8 @@
     var docs = search(q);
     var words = String(q).toLowerCase().split(/\s+/).filter(Boolean);
     var lang = document.documentElement.getAttribute("data-lang");
-    var html = '<p class="search-count"><span lang="zh-CN">找到 ' + docs.length + ' 处</span>' +
-      '<span lang="en">' + docs.length + (docs.length === 1 ? " result" : " results") + '</span></p>';
+    var html = '<p class="search-count"><span class="ui" lang="zh-CN">找到 ' + docs.length + ' 处</span>' +
+      '<span class="ui" lang="en">' + docs.length + (docs.length === 1 ? " result" : " results") + '</span></p>';
     if (docs.length) {
       html += '<ol class="search-results">';
       docs.slice(0, 100).forEach(function (d) {

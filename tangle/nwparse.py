@@ -12,7 +12,6 @@ Chapter N's tree sees the definitions of chapters 1..N in reading order.
 Every problem is reported as `file:line: sentence` (see BookError).
 """
 
-import os
 import re
 import subprocess
 

@@ -108,24 +108,6 @@ EXERCISE_CHECKS = {
     },
 }
 
-# Style of the snapshot's C sources, close to the book's own. A book that
-# defines the root `.clang-format` overrides it.
-CLANG_FORMAT = """\
-# .clang-format: the C style of this tree, close to the book's own; check with
-#   clang-format --dry-run -Werror kernel/*.[ch] user/*/*.[ch]
-BasedOnStyle: LLVM
-IndentWidth: 4
-ColumnLimit: 100
-BreakBeforeBraces: Linux
-AllowShortFunctionsOnASingleLine: None
-AllowShortIfStatementsOnASingleLine: Never
-SortIncludes: Never
-IndentCaseLabels: false
-AlignEscapedNewlines: Left
-# riscv.h defines accessors with macros used without a semicolon.
-StatementMacros: [CSR_READ, CSR_WRITE]
-"""
-
 TESTS_MK = """\
 # tests.mk: `make test` for this snapshot of chapter {n}: host unit tests
 # and QEMU runs of the kernel; the last line reads "N passed, N failed".
@@ -335,6 +317,7 @@ def readme(n, lab, chapter_path, info, places, exercise_names, files, makefile):
     zh += [f"| {k} | {s['zh-CN']} |" for k, s in secs]
     if info["exercises"].get("zh-CN"):
         zh += ["", "## 练习与思考", "", ex_text("zh-CN")]
+    zh += ["", "## 许可", "", "代码采用 MIT 许可证（`LICENSE`）；引自书中的文字采用 CC BY-SA 4.0（`LICENSE-BOOK`）。"]
 
     en += [f"# {title['en']}", ""]
     if lab:
@@ -380,6 +363,8 @@ def readme(n, lab, chapter_path, info, places, exercise_names, files, makefile):
     en += [f"| {k} | {s['en']} |" for k, s in secs]
     if info["exercises"].get("en"):
         en += ["", "## Exercises and questions", "", ex_text("en")]
+    en += ["", "## Licence", "", "The code is under the MIT License (`LICENSE`); the text quoted from "
+           "the book is under CC BY-SA 4.0 (`LICENSE-BOOK`)."]
 
     head = [f"<!-- README.md: chapter {n} of the book as a tree of its own "
             f"({'lab variant, ' if lab else ''}written by the book's snapshot tool). -->", ""]
@@ -438,11 +423,8 @@ def write_snapshot(book, sources, n, lab, out_dir):
             f.write(INCLUDE_TESTS)
     with open(os.path.join(tmp, "tests.mk"), "w", encoding="utf-8") as f:
         f.write(TESTS_MK.format(n=n))
-    if ".clang-format" not in files:
-        with open(os.path.join(tmp, ".clang-format"), "w", encoding="utf-8") as f:
-            f.write(CLANG_FORMAT)
 
-    for rel in test_files(n):
+    for rel in ["LICENSE", "LICENSE-BOOK"] + test_files(n):  # the licences: code, and text
         dst = os.path.join(tmp, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         shutil.copy2(os.path.join(REPO, rel), dst)

@@ -29,7 +29,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nwparse import Book, BookError, maps_to_file, render_file, split_name  # noqa: E402
+from nwparse import Book, BookError, maps_to_file, render_file  # noqa: E402
 from highlight import highlight_lines, language_of  # noqa: E402
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")

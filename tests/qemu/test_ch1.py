@@ -30,7 +30,7 @@ def layout_checks(lines):
             int(m.group(2), 16) == syms.get(hi)
         check(f"ch1 prints {sec} as the ELF's [{lo}, {hi})", ok,
               f"printed {m.group(0) if m else 'nothing'}; nm says "
-              f"{syms.get(lo, 0):#x}..{syms.get(hi, 0):#x}", lines)
+              f"{syms.get(lo, 0):#x}..{syms.get(hi, 0):#x}", lines, want=rx)
         if m:
             a, b = int(m.group(1), 16), int(m.group(2), 16)
             check(f"ch1 {sec} is page-aligned and above 0x80200000",
@@ -44,9 +44,9 @@ def memory_check(mem, mib):
     m = next((rx.search(l) for l in lines if rx.search(l)), None)
     ok = m is not None and int(m.group(2), 16) - int(m.group(1), 16) == mib << 20 \
         and int(m.group(3)) == mib
-    check(f"ch1 reports {mib} MiB for -m {mem}", ok, "memory line wrong or missing", lines)
+    check(f"ch1 reports {mib} MiB for -m {mem}", ok, "memory line wrong or missing", lines, want=rx)
     check(f"ch1 reports QEMU's 10 MHz timebase (-m {mem})", m is not None and m.group(4) == "10000000",
-          "timebase wrong or missing", lines)
+          "timebase wrong or missing", lines, want=rx)
     check(f"ch1 exits with status 0 (-m {mem})", code == 0, f"status {code}", lines)
     return lines
 
@@ -57,7 +57,7 @@ def panic_check():
     sh("make -s clean", cwd=T)
     rx = re.compile(r"^\[kernel\] panic: (\S+\.(nw|c)):(\d+): kmain: a deliberate panic")
     check("a PANIC_TEST build prints '[kernel] panic: file:line: message'",
-          any(rx.search(l) for l in lines), "no panic line of SPEC's shape", lines)
+          any(rx.search(l) for l in lines), "no panic line of SPEC's shape", lines, want=rx)
     check("a PANIC_TEST build makes QEMU exit non-zero", code not in (0, 124), f"status {code}", lines)
 
 
@@ -78,7 +78,7 @@ def compile_error_check():
         want = f"chapters/ch1-boot.nw:{idx + 1}:"
         check("a compile error in a chunk is reported at its chapters/*.nw line",
               code != 0 and want in out, f"expected '{want}' in gcc's output",
-              out.splitlines())
+              out.splitlines(), want=[want, "error"])
     finally:
         shutil.rmtree(tmp)
 
@@ -86,13 +86,14 @@ def compile_error_check():
 def main():
     lines = memory_check("128M", 128)
     ok = any(re.match(r"^\[kernel\] Hello, world!", l) for l in lines)
-    check("ch1 greets on the console", ok, "no greeting line", lines)
+    check("ch1 greets on the console", ok, "no greeting line", lines, want="Hello, world!")
     layout_checks(lines)
     memory_check("256M", 256)
     code, lines = boot(1, LOG="off")
     check("LOG=off silences the section lines but not the fixed lines",
           not any("[ INFO]" in l for l in lines) and any(l.startswith("[kernel] Hello") for l in lines),
-          "INFO lines still printed, or fixed lines gone", lines)
+          "INFO lines still printed, or fixed lines gone", lines,
+          want=["[ INFO]", "[kernel] Hello"])
     sh("make -s clean", cwd=T)
     panic_check()
     if BOOK:  # a snapshot has no chapters/*.nw to point at
