@@ -35,6 +35,7 @@ from highlight import highlight_lines, language_of  # noqa: E402
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 FIGURE = re.compile(r"!\[.*\]\([^()\s]+\)\{#(fig:[^\s}]+)[^}]*\}")
 FIGREF = re.compile(r"\[\]\(#(fig:[^)\s]+)\)")
+SECREF = re.compile(r"\[\]\(#(sec:[^)\s]+)\)")
 HEADING_ID = re.compile(r"\{([^{}]*#[^{}\s]+[^{}]*)\}\s*$")
 LANG_SPAN = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\{lang=([\w-]+)\}")
 
@@ -820,9 +821,19 @@ class ProseRenderer:
             href = f"#{sec.id}" if page_file(page) == sec.page() else f"{sec.page()}#{sec.id}"
             return (raw_inline("html", f'<a class="secref" href="{h(href)}">§{sec.number}</a>')
                     + raw_inline("latex", r"\S\ref{%s}" % sec.id))
+        def sec_by_id(m, page):
+            # [](#sec:x) -> §N.M, linked
+            sec = self.w.sec_by_id.get(m.group(1))
+            if sec is None:
+                self.problems.append(f"chapter {self.chapter}: [](#{m.group(1)}) names no section")
+                return m.group(0)
+            href = f"#{sec.id}" if page_file(page) == sec.page() else f"{sec.page()}#{sec.id}"
+            return (raw_inline("html", f'<a class="secref" href="{h(href)}">§{sec.number}</a>')
+                    + raw_inline("latex", r"\S\ref{%s}" % sec.id))
         s = re.sub(r"⟨([^⟨⟩]+)⟩", chunk, s)
         s = re.sub(r"§(\d+(?:\.\d+)*)(?![\d])", sec, s)
         s = FIGREF.sub(lambda m: self.figure_ref(m, page, lang), s)
+        s = SECREF.sub(lambda m: sec_by_id(m, page), s)
 
         def fragment(m):
             # [text](#id) to an id on another page: point at that page
