@@ -1418,6 +1418,7 @@ def main():
             meta.append(f"next-href: {order[i + 1]}.html")
             meta.append(f"next-title: {yaml_str(label[order[i + 1]])}")
         meta.append(f"edition: {w.edition}")
+        meta.append("sidebar: true")   # the page's own contents beside it
         write(os.path.join(out, f"{name}.md"), texts[name])
         write(os.path.join(out, f"{name}.yaml"), "\n".join(meta) + "\n")
 
