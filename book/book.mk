@@ -22,6 +22,8 @@ BOOK_PAGES_reader  := $(BOOK_COMMON) solutions answers
 BOOK_PAGES_student := $(BOOK_COMMON)
 BOOK_FIGSRC   := $(wildcard assets/*.svg assets/*.dot)
 BOOK_FIGNAMES := $(sort $(basename $(notdir $(BOOK_FIGSRC))))
+# figures with labels in both languages (<text lang="en">): one rendering per language too
+BOOK_LANGFIGS := $(basename $(notdir $(shell grep -l -E '<(text|tspan)[^>]*lang="en"' assets/*.svg 2>/dev/null)))
 BOOK_TOOLS    := tangle/weave.py tangle/highlight.py tangle/nwparse.py
 BOOK_STATIC   := style.css lang.js search.js
 LUNR_JS       := /usr/share/javascript/lunr/lunr.min.js
@@ -56,6 +58,10 @@ $(1)/lunr.js: $(LUNR_JS)
 $(1)/search-index.js: $(addprefix $(1)/,$(addsuffix .html,$(BOOK_PAGES_$(2)))) tangle/searchdocs.py book/search-build.js book/search.js
 	python3 tangle/searchdocs.py $(1) | node book/search-build.js > $$@.tmp && mv $$@.tmp $$@
 
+$(1)/assets/%.zh.svg: assets/%.svg tangle/svglang.py
+	@mkdir -p $$(@D) && python3 tangle/svglang.py zh $$< $$@
+$(1)/assets/%.en.svg: assets/%.svg tangle/svglang.py
+	@mkdir -p $$(@D) && python3 tangle/svglang.py en $$< $$@
 $(1)/assets/%.svg: assets/%.dot
 	@mkdir -p $$(@D) && dot -Tsvg $$< -o $$@
 $(1)/assets/%.svg: assets/%.svg
@@ -78,7 +84,8 @@ $(1)/book.pdf: $(1)/src/book.tex book/preamble.tex tangle/texlog.py
 	cp $(1)/src/book.pdf $$@
 
 book-html: $(addprefix $(1)/,$(addsuffix .html,$(BOOK_PAGES_$(2))) $(BOOK_STATIC) lunr.js search-index.js) \
-           $(addprefix $(1)/assets/,$(addsuffix .svg,$(BOOK_FIGNAMES)))
+           $(addprefix $(1)/assets/,$(addsuffix .svg,$(BOOK_FIGNAMES))) \
+           $(foreach f,$(BOOK_LANGFIGS),$(1)/assets/$(f).zh.svg $(1)/assets/$(f).en.svg)
 book-pdf: $(1)/book.pdf
 endef
 

@@ -16,6 +16,13 @@
   function apply(mode) {
     if (MODES.indexOf(mode) < 0) mode = "both";
     root.setAttribute("data-lang", mode);
+    // bilingual figures: one language's rendering in a one-language mode
+    var figs = document.querySelectorAll("img[data-langs]");
+    for (var f = 0; f < figs.length; f++) {
+      var img = figs[f], both = img.getAttribute("data-src-both") || img.getAttribute("src");
+      img.setAttribute("data-src-both", both);
+      img.setAttribute("src", mode === "both" ? both : both.replace(/\.svg$/, "." + mode + ".svg"));
+    }
     var buttons = document.querySelectorAll("[data-set-lang]");
     for (var i = 0; i < buttons.length; i++)
       buttons[i].setAttribute("aria-pressed", String(buttons[i].getAttribute("data-set-lang") === mode));

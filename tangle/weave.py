@@ -120,6 +120,16 @@ class Section:
         return f"ch{self.chapter}.html"
 
 
+def bilingual_svg(src):
+    """Does the figure carry its labels in both languages (text with lang)?"""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", src)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return re.search(r'<(?:text|tspan)\b[^>]*\blang="en"', f.read()) is not None
+    except OSError:
+        return False
+
+
 def page_file(page):
     """The file of a page: a chapter number, or a name such as "chunks"."""
     return f"ch{page}.html" if isinstance(page, int) else f"{page}.html"
@@ -777,6 +787,9 @@ class ProseRenderer:
         zh = raw_inline("html", f'<span class="fignum">图 {n}.{k}</span>') + "　"
         en = raw_inline("html", f'<span class="fignum">Figure {n}.{k}.</span>') + " "
         head, tail = line[:m.start()], line[m.start():]
+        src = re.search(r"\]\(([^()\s]+\.svg)\)\{#", tail)
+        if src and bilingual_svg(src.group(1)):   # lang.js swaps in x.zh.svg / x.en.svg
+            tail = tail.replace("{#%s" % m.group(1), '{#%s data-langs="zh en"' % m.group(1), 1)
         new = re.sub(r"\[(\s*)((?:[^\[\]]|\[[^\]]*\])*)\]\{lang=(zh[\w-]*|en)\}",
                      lambda x: f"[{x.group(1)}{zh if x.group(3).startswith('zh') else en}{x.group(2)}]{{lang={x.group(3)}}}",
                      tail, count=2)

@@ -185,9 +185,30 @@ def check_exercise_rule():
     return fail
 
 
+def check_svglang():
+    """A bilingual figure's one-language renderings keep only that language's labels."""
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><text x="1" lang="zh-CN">页表</text>'
+           '<text x="1" lang="en">page <tspan>table</tspan></text><rect width="1"/></svg>')
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "f.svg")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(svg)
+        got = {}
+        for lang in ("zh", "en"):
+            subprocess.run([sys.executable, os.path.join(ROOT, "tangle", "svglang.py"), lang, src,
+                            os.path.join(d, f"f.{lang}.svg")], check=True)
+            with open(os.path.join(d, f"f.{lang}.svg"), encoding="utf-8") as f:
+                got[lang] = f.read()
+    ok = ("页表" in got["zh"] and "page" not in got["zh"] and "<rect" in got["zh"]
+          and "page" in got["en"] and "页表" not in got["en"] and "<rect" in got["en"])
+    print("PASS book-figure-languages (svglang keeps one language's labels)" if ok else
+          f"FAIL book-figure-languages: zh {got['zh']!r}, en {got['en']!r}")
+    return 0 if ok else 1
+
+
 def main():
     os.chdir(ROOT)
-    return check_editions() | check_figures() | check_exercise_rule()
+    return check_editions() | check_figures() | check_exercise_rule() | check_svglang()
 
 
 if __name__ == "__main__":
