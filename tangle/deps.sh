@@ -16,7 +16,8 @@ book="$test pandoc:pandoc texlive-xetex:xelatex texlive-lang-chinese:/usr/share/
 texlive-latex-recommended:/usr/share/texlive/texmf-dist/tex/latex/koma-script/scrartcl.cls \
 lmodern:/usr/share/texmf/fonts/opentype/public/lm/lmroman10-regular.otf \
 fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc latexmk:latexmk \
-texlive-fonts-recommended:/usr/share/texlive/texmf-dist/fonts/tfm/adobe/zapfding/pzdr.tfm poppler-utils:pdftotext chromium:chromium graphviz:dot universal-ctags:ctags"
+texlive-fonts-recommended:/usr/share/texlive/texmf-dist/fonts/tfm/adobe/zapfding/pzdr.tfm poppler-utils:pdftotext chromium:chromium graphviz:dot universal-ctags:ctags \
+nodejs:node libjs-lunr:/usr/share/javascript/lunr/lunr.min.js python3-pygments:/usr/lib/python3/dist-packages/pygments"
 
 case $group in
 kernel) want=$kernel ;;
