@@ -2,7 +2,9 @@
 # run, test and weave. See README.md.
 #
 #   make run [CH=n] [APPS=dir] [MEM=128M] [LOG=info]   boot chapter n (default: last)
+#            [CONSOLE=dbcn|legacy]                   console path without probing (tests)
 #   make test                                       every test; ends "N passed, N failed"
+#   make test-repeat [N=20]                         every QEMU suite N times beside another (load)
 #   make debug CH=n                                 QEMU halted, GDB attached
 #   make book                                       HTML and PDF in out/book/
 #   make tangle                                     out/chN/ for every chapter
@@ -14,10 +16,10 @@ CH ?= $(LAST)
 PYTHON ?= python3
 TANGLE := $(PYTHON) tangle/nwtangle.py
 # Pass only what the user set, so each chapter's own defaults apply.
-KERNEL_VARS := $(foreach v,MEM LOG PANIC_TEST,$(if $($(v)),$(v)=$($(v)))) \
+KERNEL_VARS := $(foreach v,MEM LOG PANIC_TEST CONSOLE,$(if $($(v)),$(v)=$($(v)))) \
 	$(if $(APPS),APPS=$(abspath $(APPS)))
 
-.PHONY: all deps deps-test tangle check run debug build test clean FORCE
+.PHONY: all deps deps-test tangle check run debug build test test-repeat clean FORCE
 
 all: build
 
@@ -29,10 +31,12 @@ deps-test:
 
 # Chapter n's tree is chapters 1..n; developer trees carry #line directives
 # that point into chapters/*.nw. Files are rewritten only when they change.
+# Each tree gets a compile_commands.json for editors (tangle/compdb.py).
 tangle: deps
 	@$(TANGLE) --check $(CHAPTERS)
 	@for n in $$(seq 1 $(LAST)); do \
 	    $(TANGLE) --chapter $$n --lines --out out/ch$$n $(CHAPTERS) || exit 1; \
+	    $(PYTHON) tangle/compdb.py out/ch$$n || exit 1; \
 	done
 
 build: tangle
@@ -41,11 +45,19 @@ build: tangle
 run: tangle
 	@$(MAKE) -s -C out/ch$(CH) run $(KERNEL_VARS)
 
+# The #line directives name chapters/*.nw; GDB looks for them beside the tree.
 debug: tangle
-	@$(MAKE) -s -C out/ch$(CH) debug $(KERNEL_VARS) BOOK=$(CURDIR)
+	@ln -sfn ../../chapters out/ch$(CH)/chapters
+	@$(MAKE) -s -C out/ch$(CH) debug $(KERNEL_VARS)
 
 test: deps-test tangle
 	@$(PYTHON) tests/run.py $(TESTS)
+
+# Every QEMU suite N times in a row, each beside another suite as load, with
+# each suite's pass count (hours at N=20; CI does not run it).
+N ?= 20
+test-repeat: deps-test tangle
+	@$(PYTHON) tests/repeat.py $(N)
 
 -include book/book.mk
 

@@ -1,78 +1,99 @@
-# The book: `make book` builds out/book/ (HTML pages + book.pdf) from book/,
-# chapters/ and assets/. Included by the top Makefile, which defines
+# The book: `make book` builds two editions, each as HTML pages + book.pdf:
+#   out/book/          the reader's edition: exercise solutions gathered in a
+#                      "Solutions" appendix (folded in HTML), answers to the
+#                      chapters' questions in an "Answers" appendix;
+#   out/book-student/  the student edition: no solution code at all (each
+#                      exercise shows its stub), no answers.
+# Included by the top Makefile, which defines
 #   CHAPTERS := $(shell ls chapters/ch*.nw | sort -V)
 # Route: noweb's markup (tangle/nwparse.py) -> tangle/weave.py (Pandoc
 # Markdown with raw HTML/LaTeX chunks) -> pandoc -> HTML pages, and
-# -> LaTeX -> xelatex (latexmk) -> book.pdf. See book/README.md.
+# -> LaTeX -> xelatex (latexmk) -> book.pdf. Search: tangle/searchdocs.py
+# reads the HTML pages, book/search-build.js (node + Debian's libjs-lunr)
+# writes the index into search-index.js. See book/README.md.
 
 BOOK_OUT      ?= out/book
-BOOK_SRC      := $(BOOK_OUT)/src
+BOOK_STUDENT  ?= out/book-student
 BOOK_N        := $(words $(CHAPTERS))
-BOOK_PAGES    := index identifiers chunks $(addprefix ch,$(shell seq 1 $(BOOK_N)))
-BOOK_HTML     := $(addprefix $(BOOK_OUT)/,$(addsuffix .html,$(BOOK_PAGES)))
+BOOK_WRITTEN  := $(patsubst book/appendix-%.md,%,$(wildcard book/appendix-*.md))
+# pages of each edition (contract, glossary: book/appendix-*.md)
+BOOK_COMMON   := index identifiers chunks search $(addprefix ch,$(shell seq 1 $(BOOK_N))) $(BOOK_WRITTEN)
+BOOK_PAGES_reader  := $(BOOK_COMMON) solutions answers
+BOOK_PAGES_student := $(BOOK_COMMON)
 BOOK_FIGSRC   := $(wildcard assets/*.svg assets/*.dot)
 BOOK_FIGNAMES := $(sort $(basename $(notdir $(BOOK_FIGSRC))))
-BOOK_SVG      := $(addprefix $(BOOK_OUT)/assets/,$(addsuffix .svg,$(BOOK_FIGNAMES)))
-BOOK_FIGPDF   := $(addprefix $(BOOK_SRC)/assets/,$(addsuffix .pdf,$(BOOK_FIGNAMES)))
+# figures with labels in both languages (<text lang="en">): one rendering per language too
+BOOK_LANGFIGS := $(basename $(notdir $(shell grep -l -E '<(text|tspan)[^>]*lang="en"' assets/*.svg 2>/dev/null)))
 BOOK_TOOLS    := tangle/weave.py tangle/highlight.py tangle/nwparse.py
+BOOK_STATIC   := style.css lang.js search.js
+LUNR_JS       := /usr/share/javascript/lunr/lunr.min.js
 # Overfull boxes tolerated in the PDF before the build fails (the count is printed).
 BOOK_OVERFULL_MAX ?= 25
 BOOK_PANDOC   := pandoc -f markdown+east_asian_line_breaks --wrap=none
 BOOK_TESTS    := tests/book/build.sh tests/book/links.py tests/book/chunks.py tests/book/opener.py \
-                 tests/book/bilingual.py tests/book/browser.sh
+                 tests/book/bilingual.py tests/book/editions.py tests/book/browser.sh
 
-.PHONY: book book-html book-pdf book-test
+.PHONY: book book-html book-pdf book-test book-deps book-clean
 book: book-html book-pdf
-book-html: $(BOOK_HTML) $(BOOK_OUT)/style.css $(BOOK_OUT)/lang.js $(BOOK_SVG)
-book-pdf: $(BOOK_OUT)/book.pdf
-
 book-deps:
 	@tangle/deps.sh book
 
-# 1. weave: every page's Markdown at once (chunk numbers are book-wide facts)
-$(BOOK_SRC)/.stamp: $(CHAPTERS) $(BOOK_TOOLS) book/front.md book/book.mk
-	@mkdir -p $(BOOK_SRC)
-	python3 tangle/weave.py --out $(BOOK_SRC) --front book/front.md $(CHAPTERS)
-	@touch $@
+# $(1) = output directory, $(2) = edition (reader or student)
+define BOOK_EDITION
+$(1)/src/.stamp: $(CHAPTERS) $(BOOK_TOOLS) book/front.md book/book.mk $(wildcard book/appendix-*.md)
+	@mkdir -p $(1)/src
+	python3 tangle/weave.py --edition $(2) --out $(1)/src --front book/front.md $(CHAPTERS)
+	@touch $$@
 
-# 2. HTML: pandoc once per page
-$(BOOK_OUT)/%.html: $(BOOK_SRC)/.stamp book/template.html
-	$(BOOK_PANDOC) -t html5 --mathml --template book/template.html \
-	    --metadata-file $(BOOK_SRC)/$*.yaml $(BOOK_SRC)/$*.md -o $@
+$(1)/%.html: $(1)/src/.stamp book/template.html
+	$(BOOK_PANDOC) -t html5 --mathml --toc --toc-depth=3 --template book/template.html \
+	    --metadata-file $(1)/src/$$*.yaml $(1)/src/$$*.md -o $$@
 
-$(BOOK_OUT)/style.css: book/style.css
-	@mkdir -p $(@D) && cp $< $@
-$(BOOK_OUT)/lang.js: book/lang.js
-	@mkdir -p $(@D) && cp $< $@
+$(1)/%.css: book/%.css
+	@mkdir -p $$(@D) && cp $$< $$@
+$(1)/%.js: book/%.js
+	@mkdir -p $$(@D) && cp $$< $$@
+$(1)/lunr.js: $(LUNR_JS)
+	@mkdir -p $$(@D) && cp $$< $$@
+$(1)/search-index.js: $(addprefix $(1)/,$(addsuffix .html,$(BOOK_PAGES_$(2)))) tangle/searchdocs.py book/search-build.js book/search.js
+	python3 tangle/searchdocs.py $(1) | node book/search-build.js > $$@.tmp && mv $$@.tmp $$@
 
-# figures: graphviz -> SVG (HTML) and PDF (LaTeX); hand-written SVG -> PDF via Chromium
-$(BOOK_OUT)/assets/%.svg: assets/%.dot
-	@mkdir -p $(@D) && dot -Tsvg $< -o $@
-$(BOOK_OUT)/assets/%.svg: assets/%.svg
-	@mkdir -p $(@D) && cp $< $@
-$(BOOK_SRC)/assets/%.pdf: assets/%.dot
-	@mkdir -p $(@D) && dot -Tpdf $< -o $@
-$(BOOK_SRC)/assets/%.pdf: assets/%.svg tangle/svg2pdf.py
-	@mkdir -p $(@D) && python3 tangle/svg2pdf.py $< $@
+$(1)/assets/%.zh.svg: assets/%.svg tangle/svglang.py
+	@mkdir -p $$(@D) && python3 tangle/svglang.py zh $$< $$@
+$(1)/assets/%.en.svg: assets/%.svg tangle/svglang.py
+	@mkdir -p $$(@D) && python3 tangle/svglang.py en $$< $$@
+$(1)/assets/%.svg: assets/%.dot
+	@mkdir -p $$(@D) && dot -Tsvg $$< -o $$@
+$(1)/assets/%.svg: assets/%.svg
+	@mkdir -p $$(@D) && cp $$< $$@
+$(1)/src/assets/%.pdf: assets/%.dot
+	@mkdir -p $$(@D) && dot -Tpdf $$< -o $$@
+$(1)/src/assets/%.pdf: assets/%.svg tangle/svg2pdf.py
+	@mkdir -p $$(@D) && python3 tangle/svg2pdf.py $$< $$@
 
-# 3. PDF: one pandoc run for the whole book, then xelatex through latexmk
-$(BOOK_SRC)/book.tex: $(BOOK_SRC)/.stamp book/template.tex book/latex.lua $(BOOK_FIGPDF)
+$(1)/src/book.tex: $(1)/src/.stamp book/template.tex book/latex.lua $(addprefix $(1)/src/assets/,$(addsuffix .pdf,$(BOOK_FIGNAMES)))
 	$(BOOK_PANDOC) -t latex --no-highlight --top-level-division=chapter \
-	    --template book/template.tex --lua-filter book/latex.lua $(BOOK_SRC)/book.md -o $@
+	    --template book/template.tex --lua-filter book/latex.lua $(1)/src/book.md -o $$@
 
-$(BOOK_OUT)/book.pdf: $(BOOK_SRC)/book.tex book/preamble.tex $(BOOK_FIGPDF) tangle/texlog.py
-	cp book/preamble.tex $(BOOK_SRC)/preamble.tex
-	@# hyperref under xelatex loads the font pzdr (texlive-fonts-recommended, not among our
-	@# packages) for a 1sp link margin only; stand in any TFM when it is missing.
-	@kpsewhich pzdr.tfm >/dev/null || cp "$$(kpsewhich cmr10.tfm)" $(BOOK_SRC)/pzdr.tfm
-	cd $(BOOK_SRC) && latexmk -xelatex -interaction=nonstopmode -halt-on-error -file-line-error \
+$(1)/book.pdf: $(1)/src/book.tex book/preamble.tex tangle/texlog.py
+	cp book/preamble.tex $(1)/src/preamble.tex
+	cd $(1)/src && latexmk -xelatex -interaction=nonstopmode -halt-on-error -file-line-error \
 	    book.tex >latexmk.out 2>&1 || { rm -f book.fdb_latexmk; grep -A3 -E '^(!|.*:[0-9]+:)' book.log | head -40; \
-	    echo "book: xelatex failed; see $(BOOK_SRC)/book.log" >&2; exit 1; }
-	python3 tangle/texlog.py --overfull-max $(BOOK_OVERFULL_MAX) $(BOOK_SRC)/book.log
-	cp $(BOOK_SRC)/book.pdf $@
+	    echo "book: xelatex failed; see $(1)/src/book.log" >&2; exit 1; }
+	python3 tangle/texlog.py --overfull-max $(BOOK_OVERFULL_MAX) $(1)/src/book.log
+	cp $(1)/src/book.pdf $$@
+
+book-html: $(addprefix $(1)/,$(addsuffix .html,$(BOOK_PAGES_$(2))) $(BOOK_STATIC) lunr.js search-index.js) \
+           $(addprefix $(1)/assets/,$(addsuffix .svg,$(BOOK_FIGNAMES))) \
+           $(foreach f,$(BOOK_LANGFIGS),$(1)/assets/$(f).zh.svg $(1)/assets/$(f).en.svg)
+book-pdf: $(1)/book.pdf
+endef
+
+$(eval $(call BOOK_EDITION,$(BOOK_OUT),reader))
+$(eval $(call BOOK_EDITION,$(BOOK_STUDENT),student))
 
 book-test: book
 	@fail=0; for t in $(BOOK_TESTS); do ./$$t || fail=1; done; exit $$fail
 
 book-clean:
-	rm -rf $(BOOK_OUT)
+	rm -rf $(BOOK_OUT) $(BOOK_STUDENT)

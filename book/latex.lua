@@ -91,9 +91,22 @@ local function Table(el)
   return {pandoc.RawBlock("latex", string.format("\\Needspace{%d\\baselineskip}", lines)), el}
 end
 
+-- a link to another HTML page of the book ("ch3.html#sec:x", "contract.html")
+-- is a link inside the one PDF: to the label, or to the appendix's label
+local function Link(el)
+  local page, frag = el.target:match("^([%w-]+)%.html#(.+)$")
+  if frag then
+    el.target = "#" .. frag
+  else
+    page = el.target:match("^([%w-]+)%.html$")
+    if page and page ~= "index" then el.target = "#" .. page end
+  end
+  return el
+end
+
 -- two passes: join the language spans of headings and captions before the
 -- spans themselves are dissolved
 return {
-  {Meta = Meta, Header = Header, Image = Image, Table = Table},
+  {Meta = Meta, Header = Header, Image = Image, Table = Table, Link = Link},
   {Span = Span, Div = Div},
 }

@@ -11,12 +11,13 @@ binutils-riscv64-unknown-elf:riscv64-unknown-elf-objdump \
 qemu-system-misc:qemu-system-riscv64 \
 opensbi:/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin noweb:/usr/lib/noweb/markup"
 test="$kernel gcc:gcc clang:clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a \
-clang-format:clang-format device-tree-compiler:dtc"
+clang-format:clang-format device-tree-compiler:dtc pyflakes3:pyflakes3"
 book="$test pandoc:pandoc texlive-xetex:xelatex texlive-lang-chinese:/usr/share/texlive/texmf-dist/tex/latex/ctex/ctexbook.cls \
 texlive-latex-recommended:/usr/share/texlive/texmf-dist/tex/latex/koma-script/scrartcl.cls \
 lmodern:/usr/share/texmf/fonts/opentype/public/lm/lmroman10-regular.otf \
 fonts-noto-cjk:/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc latexmk:latexmk \
-texlive-fonts-recommended:/usr/share/texlive/texmf-dist/fonts/tfm/adobe/zapfding/pzdr.tfm poppler-utils:pdftotext chromium:chromium graphviz:dot universal-ctags:ctags"
+texlive-fonts-recommended:/usr/share/texlive/texmf-dist/fonts/tfm/adobe/zapfding/pzdr.tfm poppler-utils:pdftotext chromium:chromium graphviz:dot universal-ctags:ctags \
+nodejs:node libjs-lunr:/usr/share/javascript/lunr/lunr.min.js python3-pygments:/usr/lib/python3/dist-packages/pygments"
 
 case $group in
 kernel) want=$kernel ;;

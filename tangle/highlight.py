@@ -1,4 +1,11 @@
-"""A small syntax highlighter for the book's code chunks.
+"""Syntax highlighting for the book's code chunks.
+
+C, RISC-V assembly and Makefiles are lexed by Pygments (Debian's
+python3-pygments): highlight_lines() lexes a whole chunk at once, each
+chunk use standing in as a placeholder identifier, then splits the tokens
+back into lines and uses. Linker scripts keep the small hand-written lexer
+below, because Pygments 2.14 (Debian 12) has no lexer for GNU ld scripts;
+it also serves plain text. The hand-written lexer's notes follow.
 
 Chunk bodies arrive as pieces of text split by chunk uses, so the lexer
 works on one text segment at a time and carries its state (inside a
@@ -208,3 +215,111 @@ def merge(tokens):
         else:
             out.append((cls, text))
     return out
+
+
+# ---------------------------------------------------------------- Pygments
+
+try:
+    from pygments.lexers import CLexer, GasLexer, MakefileLexer
+    from pygments import token as T
+except ImportError:   # tangle/deps.sh installs python3-pygments; fall back if it is missing
+    CLexer = GasLexer = MakefileLexer = T = None
+
+_PLACE = re.compile(r"nwUse(\d+)Q")
+
+
+def _pygments_class(ttype, value, lang):
+    if ttype in T.Comment.Preproc or ttype in T.Comment.PreprocFile:
+        return "p"
+    if ttype in T.Comment:
+        return "c"
+    if ttype in T.Keyword.Type:
+        return "t"
+    if ttype in T.Keyword.Constant:
+        return "n"
+    if ttype in T.Keyword:
+        return "k"
+    if ttype in T.Literal.String:
+        return "s"
+    if ttype in T.Literal.Number:
+        return "n"
+    if ttype in T.Name.Variable and lang == "make":
+        return "v"
+    if ttype in T.Name.Label:
+        return "l"
+    if ttype in T.Name:
+        if lang == "asm":
+            if value.startswith("."):
+                return "d"
+            if ttype in T.Name.Function:
+                return "m"
+            if value in ASM_REGS:
+                return "r"
+            return "i"
+        if lang == "make":
+            return "l" if ttype in T.Name.Function else "o"
+        if value in C_TYPES:
+            return "t"
+        if value in C_CONSTS:
+            return "n"
+        return "i"
+    return "o"
+
+
+def _split_preproc(ttype, text, lang):
+    """Pygments gives a C preprocessor line's body as one token; the book
+    links the identifiers in it, so only the directive stays one piece."""
+    if lang != "c" or ttype not in T.Comment.Preproc or ttype in T.Comment.PreprocFile:
+        return [(_pygments_class(ttype, text, lang), text)]
+    m = re.match(r"(\s*#?\s*\w*)(.*)", text, re.S)
+    out = [("p", m.group(1))] if m.group(1) else []
+    if m.group(2):
+        out += Lexer("c").lex(m.group(2))
+    return out
+
+
+def highlight_lines(lang, lines):
+    """lines: lists of ('text', s) / ('use', name) items, one list a line.
+    Returns the same lines as lists of ('tok', class, text) / ('use', name)."""
+    lexer = {"c": CLexer, "asm": GasLexer, "make": MakefileLexer}.get(lang) if T else None
+    if lexer is None:
+        lex, out = Lexer(lang), []
+        for items in lines:
+            line = []
+            for it in items:
+                if it[0] == "use":
+                    line.append(("use", it[1]))
+                    lex.line_start = False
+                elif it[0] == "text":
+                    line.extend(("tok", c, t) for c, t in lex.lex(it[1]))
+            lex.newline()
+            out.append(line)
+        return out
+    uses, text = [], []
+    for items in lines:
+        part = ""
+        for it in items:
+            if it[0] == "use":
+                part += f"nwUse{len(uses)}Q"
+                uses.append(it[1])
+            elif it[0] == "text":
+                part += it[1]
+        text.append(part)
+    out, line = [], []
+    toks = lexer(stripnl=False, ensurenl=False, tabsize=0).get_tokens("\n".join(text))
+    for ttype, value in toks:
+        for i, piece in enumerate(value.split("\n")):
+            if i > 0:
+                out.append(line)
+                line = []
+            for j, bit in enumerate(_PLACE.split(piece)):
+                if j % 2 == 1:
+                    line.append(("use", uses[int(bit)]))
+                elif bit:
+                    for cls, sub in _split_preproc(ttype, bit, lang):
+                        if line and line[-1][0] == "tok" and line[-1][1] == cls and cls != "i":
+                            line[-1] = ("tok", cls, line[-1][2] + sub)
+                        else:
+                            line.append(("tok", cls, sub))
+    out.append(line)
+    return out[:len(lines)] + [[] for _ in range(len(lines) - len(out))]

@@ -12,7 +12,6 @@ Chapter N's tree sees the definitions of chapters 1..N in reading order.
 Every problem is reported as `file:line: sentence` (see BookError).
 """
 
-import os
 import re
 import subprocess
 
@@ -225,12 +224,20 @@ class Book:
                                 if later else "")
                         problems.append(f"{p.path}:{line}: chunk <<{u}>> is used here but "
                                         f"never defined{hint}.")
+        problems += self.check_exercise_checks(upto, defs)
+        # In a lab tree, chunks that only a replaced solution uses are unused.
+        full_used = set() if not lab else \
+            {u for ps in self.definitions(upto).values() for p in ps for u, _ in p.uses}
         files = {}
         for name in roots:
+            if name.startswith("checks: "):
+                continue  # an exercise's checks and points, read by the snapshot tool
             p0 = defs[name][0]
             # Only complain in the chapter that introduced the chunk, so that a
             # later replacement may legitimately drop a helper chunk.
             if not maps_to_file(name):
+                if name in full_used:
+                    continue
                 if any(p.chapter == upto for p in self.history(name)[:1]):
                     if looks_like_file(name):
                         problems.append(
@@ -246,6 +253,56 @@ class Book:
         if problems:
             raise BookError(problems)
         return files, defs
+
+    def exercise_checks(self, upto):
+        """The exercises in force in chapter `upto`'s tree, from their
+        `<<checks: X>>` chunks (see book/CONVENTIONS.md): a list of dicts
+        {name, number, points, checks, chapter, where}, one per stub X whose
+        solution the tree uses, in reading order of the checks chunks."""
+        defs = self.definitions(upto)
+        roots, _, _ = self.roots(upto)
+        reach = set()
+        stack = [r for r in roots if maps_to_file(r)]
+        while stack:
+            n = stack.pop()
+            if n in reach or n not in defs:
+                continue
+            reach.add(n)
+            stack += [u for p in defs[n] for u, _ in p.uses]
+        out = []
+        for name, ps in defs.items():
+            if not name.startswith("checks: ") or "solution: " + name[8:] not in reach:
+                continue
+            lines = ["".join(i[1] for i in l if i[0] == "text").strip() for p in ps for l in p.body]
+            lines = [l for l in lines if l]
+            m = re.fullmatch(r"exercise (\d+[a-z]?)(?:, (\d+) points?)?", lines[0] if lines else "")
+            out.append({"name": name[8:], "number": m and m.group(1),
+                        "points": int(m.group(2)) if m and m.group(2) else 0,
+                        "checks": lines[1:], "chapter": ps[-1].chapter,
+                        "where": ps[-1].where(), "head": bool(m)})
+        out.sort(key=lambda e: self.pieces.index(defs["checks: " + e["name"]][-1]))
+        return out
+
+    def check_exercise_checks(self, upto, defs):
+        """Every exercise in chapter `upto`'s tree declares its checks."""
+        problems = []
+        declared = {e["name"]: e for e in self.exercise_checks(upto)}
+        used = {u for ps in defs.values() for q in ps for u, _ in q.uses}
+        for x in sorted(n[10:] for n in used if n.startswith("solution: ")):
+            stubs = self.history("stub: " + x)
+            if x not in declared:
+                if stubs:
+                    problems.append(f"{stubs[0].where()}: exercise <<stub: {x}>> has no "
+                                    f"<<checks: {x}>>= chunk naming its number, points and checks.")
+                continue
+            e = declared[x]
+            if not e["head"]:
+                problems.append(f"{e['where']}: <<checks: {x}>> must open with "
+                                f"`exercise N, P points` (or `exercise N` for a part "
+                                f"graded by another part's checks).")
+            elif e["checks"] and not e["points"]:
+                problems.append(f"{e['where']}: <<checks: {x}>> lists checks but no points.")
+        return problems
 
     def find_cycles(self, defs, problems):
         state = {}
@@ -272,7 +329,16 @@ def wants_line_directives(path):
     return path.endswith((".c", ".h", ".S"))
 
 
-def expand(name, defs, line_dirs, out, indent="", first_prefix=None):
+def seam_needs_blank(out, items):
+    """C: a chunk that starts right after one ending in a closing brace
+    gets a blank line, as a person would leave between two definitions."""
+    last = next((l for l in reversed(out) if not l.startswith("#line ")), None)
+    first = "".join(i[1] for i in items if i[0] == "text").strip()
+    has_use = any(i[0] == "use" for i in items)
+    return last in ("}", "};") and (first or has_use) and not first.startswith("#endif")
+
+
+def expand(name, defs, line_dirs, out, indent="", first_prefix=None, seams=False):
     """Append the lines of chunk `name` to `out` (a list of strings).
 
     `indent` goes in front of every line but the first, which gets
@@ -287,6 +353,8 @@ def expand(name, defs, line_dirs, out, indent="", first_prefix=None):
     for p in defs[name]:
         for n, items in enumerate(p.body):
             src_line = p.line + n + 1
+            if seams and n == 0 and not indent and seam_needs_blank(out, items):
+                out.append("")
             if line_dirs and (n == 0 or resume):
                 out.append(f'#line {src_line} "{p.path}"')
             resume = False
@@ -308,7 +376,7 @@ def expand(name, defs, line_dirs, out, indent="", first_prefix=None):
                 else:
                     inner_indent = " " * len(text)
                 before = len(out)
-                expand(item[1], defs, line_dirs and whole, out, inner_indent, text)
+                expand(item[1], defs, line_dirs and whole, out, inner_indent, text, seams)
                 if len(out) == before:
                     out.append(text)
                 text = None
@@ -328,5 +396,6 @@ def expand(name, defs, line_dirs, out, indent="", first_prefix=None):
 
 def render_file(root, defs, line_dirs):
     out = []
-    expand(root, defs, line_dirs and wants_line_directives(root), out)
+    expand(root, defs, line_dirs and wants_line_directives(root), out,
+           seams=root.endswith((".c", ".h")))
     return "\n".join(line.rstrip() for line in out) + "\n"

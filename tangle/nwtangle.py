@@ -35,7 +35,7 @@ def write_if_changed(path, text):
 def remove_stale(out, roots):
     """Delete files of an earlier tangle that this tree no longer has (a
     chapter may [delete] a file). Only the tree's own folders are touched."""
-    from nwparse import FILE_TOP_DIRS, FILE_TOP_NAMES
+    from nwparse import FILE_TOP_DIRS
     for top in FILE_TOP_DIRS:
         for dirpath, _, names in os.walk(os.path.join(out, top)):
             for n in names:

@@ -1,20 +1,29 @@
 #!/usr/bin/env python3
 """Write a snapshot: one chapter's kernel tree that stands on its own.
 
-usage: snapshot.py --chapter N [--lab] [--out DIR] CHAPTER.nw...
-       snapshot.py --all [--tar] [--out DIR] CHAPTER.nw...
+usage: snapshot.py --chapter N [--lab [--lab-all] [--exercises A,B]] [--out DIR] CHAPTER.nw...
+       snapshot.py --all [--out DIR] CHAPTER.nw...
+       snapshot.py --patch --chapter N [--reuse] [--out DIR] CHAPTER.nw...
+       snapshot.py --git [--reuse] [--out DIR] CHAPTER.nw...
 
-A snapshot `DIR/chN/` (default DIR: out/snapshots) is chapter N's tree as a
-person would have written it: no `#line`, no chunk names, `clang-format`
-clean, with its own README (Chinese and English), `.clang-format`, a
-`make test` (tests.mk) and that chapter's tests in tests/. With --lab it is
-`DIR/chN-lab/`: each exercise of chapter N (every `<<stub: X>>` written in
-chapter N) has its stub in place of the solution. Exercises of earlier
-chapters keep their solutions: chapter N's lab starts where chapter N-1's
-ended, and a stubbed exercise 2 (every `write` fails) would silence every
-later test. A chapter without exercises gets a lab tree equal to the full
-one, and its README says so. --all writes both variants of every chapter;
---tar also writes DIR/chN.tar.gz and DIR/chN-lab.tar.gz.
+A snapshot `DIR/full/chN/` (default DIR: out/snapshots) is chapter N's tree
+as a person would have written it: no `#line`, no chunk names,
+`clang-format` clean, with its own README (Chinese and English),
+`.clang-format`, `compile_commands.json`, a `make test` and a `make grade`
+(tests.mk), that chapter's tests in tests/ and tests/grading.json (the
+exercises, their points and checks, from the chapter's `<<checks: X>>`
+chunks). With --lab it is `DIR/lab/chN-lab/`: each exercise of chapter N
+(every `<<stub: X>>` written in chapter N) has its stub in place of the
+solution, and doc/ holds the chapter's statement of the exercises (or the
+chapter from the student edition, out/book-student/, when it exists).
+Exercises of earlier chapters keep their solutions: chapter N's lab starts
+where chapter N-1's ended. --lab-all stubs them too; --exercises stubs
+only the exercises named (numbers such as 4b, or names). A chapter without
+exercises gets a lab tree equal to the full one, and its README says so.
+Every tree is also written as DIR/full/chN.tar.gz or DIR/lab/chN-lab.tar.gz;
+--all writes both variants of every chapter. --patch writes
+DIR/patches/chN-to-chM.patch, chapter N's tree to the next; --git writes
+DIR/git, a commit per chapter and a chN-lab branch each.
 
 Errors are printed as `file:line: sentence` (from the tangler) or
 `snapshot: sentence`, and the exit status is 1.
@@ -23,12 +32,14 @@ Errors are printed as `file:line: sentence` (from the tangler) or
 import argparse
 import gzip
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tarfile
+import textwrap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -36,105 +47,28 @@ from nwparse import Book, BookError, render_file  # noqa: E402
 
 REPO = os.path.dirname(HERE)
 
-# The checks of each chapter's tests that need that chapter's exercises:
-# in its lab snapshot exactly these fail (tests/snapshot/test_snapshots.py
-# verifies it). Keyed by chapter, then by exercise name (`stub: NAME`).
-EXERCISE_CHECKS = {
-    2: {"does the app own this buffer": [
-        # Every write fails while user_owns is a stub, so every check that
-        # needs a line printed by a program fails with it.
-        "hello prints and exits 0",
-        "power checks itself",
-        "store_null is killed with SPEC's line",
-        "sret is killed with SPEC's line",
-        "csr is killed with SPEC's line",
-        "illegal is killed with SPEC's line",
-        "the store to 0 reports bad addr 0",
-        "each program after a faulting one still runs",
-        "write with a null buffer returns -1",
-        "write with a kernel address returns -1",
-        "write with a absurd length returns -1",
-        "write with a past the stack top returns -1",
-        "write with a bad fd returns -1",
-        "a good write prints its bytes and returns the length",
-        "an unknown syscall is logged and returns -1",
-        "APPS=dir runs an outside program on ch2, in file-name order",
-    ]},
-    3: {"trace": [
-        "ch3: trace yield count is 3",
-        "ch3: trace trace count is 2",
-        "ch3: trace get_time count is 0",
-        "ch3: trace read own byte is 42",
-        "ch3: trace write own byte is 0, now 7",
-        "ch3: trace write count is 8",
-    ]},
-    4: {
-        "mmap, munmap and sbrk": [
-            "ch4 exercise mmap: two pages rw -> 0",
-            "ch4 exercise mmap: zeroed -> 0",
-            "ch4 exercise mmap: written and read back -> 79",
-            "ch4 exercise mmap: overlapping a mapped page -> -1",
-            "ch4 exercise mmap: munmap unaligned -> -1",
-            "ch4 exercise mmap: munmap an unmapped page -> -1",
-            "ch4 exercise mmap: munmap the stack -> -1",
-            "ch4 exercise mmap: munmap the second page -> 0",
-            "ch4 exercise mmap: first page still there -> 7",
-            "ch4 exercise mmap: munmap it again -> -1",
-            "ch4 exercise mmap: munmap the first page -> 0",
-            "ch4 exercise mmap: mmap beyond user space -> -1",
-            "ch4 exercise mmap: mmap absurd length -> -1",
-            "ch4 exercise sbrk: break is page-aligned: 1",
-            "ch4 exercise sbrk: new memory usable: 3",
-            "ch4 exercise sbrk: break moved: 1",
-            "ch4 exercise sbrk: shrink by 10000 -> 0",
-            "ch4 exercise sbrk: below the start -> -1",
-            "ch4 exercise sbrk: absurd growth -> -1",
-            "ch4 exercise sbrk: break unchanged: 1",
-            "ch4 exercise mmap: a store to a read-only mmap page is killed",
-            "ch4 exercise mmap: an access after munmap is killed",
-            "ch4 exercise pointers: a write across a page boundary prints whole",
-        ],
-        "get_time through the page table": [
-            "ch4 exercise pointers: get_time into the stack -> 0",
-            "ch4 exercise pointers: earlier program output 'sleep: get_time monotonic: yes'",
-        ],
-        "trace": [
-            "ch4 exercise pointers: trace read own byte -> 5",
-            "ch4 exercise pointers: trace write own byte -> 0",
-            "ch4 exercise pointers: trace wrote the byte",
-            "ch4 exercise pointers: earlier program output 'trace: yield count 3'",
-            "ch4 exercise pointers: earlier program output 'trace: write count 8'",
-        ],
-    },
-}
-
-# Style of the snapshot's C sources, close to the book's own. A book that
-# defines the root `.clang-format` overrides it.
-CLANG_FORMAT = """\
-# .clang-format: the C style of this tree, close to the book's own; check with
-#   clang-format --dry-run -Werror kernel/*.[ch] user/*/*.[ch]
-BasedOnStyle: LLVM
-IndentWidth: 4
-ColumnLimit: 100
-BreakBeforeBraces: Linux
-AllowShortFunctionsOnASingleLine: None
-AllowShortIfStatementsOnASingleLine: Never
-SortIncludes: Never
-IndentCaseLabels: false
-AlignEscapedNewlines: Left
-# riscv.h defines accessors with macros used without a semicolon.
-StatementMacros: [CSR_READ, CSR_WRITE]
-"""
 
 TESTS_MK = """\
 # tests.mk: `make test` for this snapshot of chapter {n}: host unit tests
 # and QEMU runs of the kernel; the last line reads "N passed, N failed".
+# `make grade` scores the exercises listed in tests/grading.json: one line
+# per exercise, then "score: N/M"; the details go to grade.json.
 PYTHON ?= python3
 
 test: all
 \t@$(PYTHON) tests/run.py
 
-.PHONY: test
+grade:
+\t@$(PYTHON) tests/lib/grade.py $(if $(EXTRA_TESTS),--extra $(EXTRA_TESTS))
+
+# compile_commands.json tells editors (clangd) how each file is compiled;
+# its "directory" must be this tree's absolute path, put in on first use.
+all: compile_commands.json
+compile_commands.json: FORCE
+\t@if [ -f $@ ] && ! grep -qF '"directory": "$(CURDIR)"' $@; then \\
+\t    sed -i 's|"directory": "[^"]*"|"directory": "$(CURDIR)"|' $@; fi
+
+.PHONY: test grade
 """
 
 INCLUDE_TESTS = "\n# `make test` (written by the book's snapshot tool).\n-include tests.mk\n"
@@ -151,10 +85,12 @@ def chapter_text(path):
     """Title, intro and sections of a chapter, per language, from its prose.
 
     Returns {"title": {lang: s}, "intro": {lang: s}, "sections": [(id, {lang: s})],
-    "exercises": {lang: s}}; code chunks are skipped."""
-    info = {"title": {}, "intro": {}, "sections": [], "exercises": {}}
+    "exercises": {lang: s}, "statement": [({lang: title}, {lang: s})]} where
+    the statement is every section titled "Exercise...", the exercises and
+    questions section included; code chunks are skipped."""
+    info = {"title": {}, "intro": {}, "sections": [], "exercises": {}, "statement": []}
     in_code = False
-    where = None  # "intro", "exercises" or None
+    where = None  # "intro", "exercises", "statement" or None
     lang, buf = None, []
     heading = re.compile(r"^(#{1,2}) \[(.*?)\]\{lang=zh-CN\} \[(.*?)\]\{lang=en\}\s*(\{#([^ }]*).*\})?\s*$")
     for line in open(path, encoding="utf-8").read().splitlines():
@@ -173,7 +109,11 @@ def chapter_text(path):
                 where = "intro"
             else:
                 info["sections"].append((anchor, {"zh-CN": zh, "en": en}))
-                where = "exercises" if anchor.endswith("-exercises") else None
+                where = "exercises" if anchor.endswith(("-exercises", "-questions")) else None
+                if level == "##" and en.startswith("Exercise"):
+                    # the exercise statement: every section titled "Exercise..."
+                    info["statement"].append(({"zh-CN": zh, "en": en}, {}))
+                    where = where or "statement"
             continue
         if lang is None:
             m = re.match(r"^::: \{lang=(zh-CN|en)\}\s*$", line)
@@ -181,8 +121,12 @@ def chapter_text(path):
                 lang, buf = m.group(1), []
             continue
         if line.strip() == ":::":
-            target = info[where]
-            target[lang] = (target.get(lang, "") + "\n\n" + "\n".join(buf)).strip()
+            targets = [info["statement"][-1][1]] if where in ("statement", "exercises") and \
+                info["statement"] else []
+            if where != "statement":
+                targets.append(info[where])
+            for target in targets:
+                target[lang] = (target.get(lang, "") + "\n\n" + "\n".join(buf)).strip()
             lang = None
             continue
         buf.append(line)
@@ -196,24 +140,21 @@ def plain_markdown(text):
     return text
 
 
-def exercise_places(book, files, defs, names):
-    """For each exercise X: (number or None, file, function) of its code."""
+def exercise_places(book, files, defs, names, numbers):
+    """For each exercise part X: (number, file, functions) of its code; the
+    number is the one its `<<checks: X>>` chunk declares in this chapter."""
     places = {}
     for x in names:
         where = [r for r in sorted(files) if uses_chunk(r, "solution: " + x, defs, set())]
-        body = "\n".join("".join(i[1] for i in line if i[0] == "text")
-                         for p in defs["solution: " + x] for line in p.body)
+        body = "\n".join(render_file("solution: " + x, defs, False).splitlines())
         code = "\n".join(l for l in body.splitlines() if not l.lstrip().startswith("//"))
         # the functions the exercise defines: a declarator at column 0, then "{"
         fns = re.findall(r"^[A-Za-z_][\w \t\*]*?\b([A-Za-z_]\w*)\s*\([^;{]*\)\s*\n\{", code, re.M)
         if not fns:
             m = re.search(r"^\s*[A-Za-z_][\w \t\*]*?\b([A-Za-z_]\w*)\s*\(", code, re.M)
             fns = [m.group(1)] if m else []
-        stub = "\n".join("".join(i[1] for i in line if i[0] == "text")
-                         for p in book.history("stub: " + x) for line in p.body)
-        num = re.search(r"[Ee]xercise (\d+)", stub) or re.search(r"[Ee]xercise (\d+)", body)
-        places[x] = (num.group(1) if num else None, where[0] if where else "?",
-                     ", ".join(dict.fromkeys(fns)) or None)
+        fns = [f for f in fns if not re.search(r"^static [^\n]*\b" + f + r"\(", code, re.M)] or fns
+        places[x] = (numbers.get(x), where[0] if where else "?", ", ".join(dict.fromkeys(fns)) or None)
     return places
 
 
@@ -246,10 +187,23 @@ def describe(x, place, lang):
 
 def test_files(n):
     """The repository's test files that belong in chapter n's snapshot."""
-    out = ["tests/run.py", "tests/lib/harness.py", "tests/lib/outside.c", "tests/lib/be32.h"]
+    # tests/lib: the harness, the grader and the helpers and programs the
+    # chapter suites share (every file of it, so that a new helper comes along).
+    out = ["tests/run.py"] + sorted(
+        f"tests/lib/{f}" for f in os.listdir(os.path.join(REPO, "tests", "lib"))
+        if os.path.isfile(os.path.join(REPO, "tests", "lib", f)) and not f.endswith(".pyc"))
+    for f in list(out):  # headers those files include from other test folders
+        text = open(os.path.join(REPO, f), encoding="utf-8", errors="replace").read()
+        out += [os.path.normpath(os.path.join(os.path.dirname(f), h))
+                for h in re.findall(r'^#include "(\.\./[^"]+)"', text, re.M) +
+                re.findall(r"\{HERE\}/(\.\./[\w./]+)", text)]
+    out = list(dict.fromkeys(out))
     qemu = f"tests/qemu/test_ch{n}.py"
     if os.path.exists(os.path.join(REPO, qemu)):
         out.append(qemu)
+    if n >= 3:  # outside programs run alone: counters, the half-slice rule
+        out += ["tests/lib/slice.py", "tests/lib/slice_a.c", "tests/lib/slice_b.c",
+                "tests/lib/counters.c", "tests/bench/rt.h", "tests/bench/app.ld"]
     for k in range(1, n + 1):
         unit = f"tests/unit/test_ch{k}_units.sh"
         if os.path.exists(os.path.join(REPO, unit)):
@@ -276,7 +230,7 @@ def check_source(root, text):
     return problems
 
 
-def readme(n, lab, chapter_path, info, places, exercise_names, files, makefile):
+def readme(n, lab, chapter_path, info, places, table, files, makefile):
     name = os.path.basename(chapter_path)
     title = info["title"]
     html = f"ch{n}.html"
@@ -284,7 +238,8 @@ def readme(n, lab, chapter_path, info, places, exercise_names, files, makefile):
     has_user = any(f.startswith("user/") for f in files)
     has_scripts = any(f.startswith("scripts/") for f in files)
     secs = [(f"{n}.{i}", s) for i, (a, s) in enumerate(info["sections"], 1)]
-    expected = [c for x in exercise_names for c in EXERCISE_CHECKS.get(n, {}).get(x, [])]
+    expected = [c for e in table for c in e["checks"]]
+    total = sum(e["points"] for e in table)
 
     def ex_text(lang):
         t = info["exercises"].get(lang, "")
@@ -293,18 +248,45 @@ def readme(n, lab, chapter_path, info, places, exercise_names, files, makefile):
                        where(place, lang), t)
         return plain_markdown(t)
 
+    def task(lang):
+        """What to implement, where, and how it is graded."""
+        zh = lang == "zh-CN"
+        out = []
+        for e in table:
+            by_file = {}  # parts in one file are named together
+            for p in e["parts"]:
+                num, path, fns = places[p["name"]]
+                by_file.setdefault(path, []).extend((fns or "").split(", "))
+            spots = ("；" if zh else "; ").join(
+                where((None, path, ", ".join(f for f in fns if f) or None), lang)
+                for path, fns in by_file.items())
+            out.append(f"- 练习 {e['number']}（{e['points']} 分，{len(e['checks'])} 项检查）：{spots}"
+                       if zh else
+                       f"- Exercise {e['number']} ({e['points']} points, {len(e['checks'])} checks): {spots}")
+        return out
+
     zh, en = [], []
     zh += [f"# {title['zh-CN']}", ""]
     if lab:
         zh += ["**练习版（lab）。**" + (
-            " 本章没有编程练习，所以练习版与完整版相同。" if not exercise_names else
-            " 本章每道练习的参考答案都换成了一个桩：桩里的 TODO 注释引用了练习题目，"
-            "桩返回一个错误值。这棵树照样能编译、能启动；在你完成练习之前，`make test` "
+            " 本章没有编程练习，所以练习版与完整版相同。" if not table else
+            " 下面这些练习的参考答案换成了桩：桩的注释写明了要求，函数先返回一个错误值。"
+            "这棵树照样能编译、能启动；在你完成练习之前，`make test` "
             f"恰好有 {len(expected)} 项检查失败（列在 `tests/exercises.txt` 里，失败信息会指明是哪道练习），"
-            "其余检查全部通过。前面各章的练习保留参考答案。"), ""]
-        for x in exercise_names:
-            zh.append(f"- {describe(x, places[x], 'zh-CN')}：在文件里搜索 `TODO`。")
-        zh.append("")
+            "其余检查全部通过。"), ""]
+        if table:
+            zh += ["## 你的任务", "",
+                   "题目的完整陈述在 `doc/` 里（本章的学生版，或本章的练习题目）；"
+                   "要改的函数在下面列出的文件里，搜索 `TODO` 即可找到：", ""] + task("zh-CN") + [
+                   "", "```sh",
+                   "make run             # 构建并在 QEMU 中运行，看看你的内核打印了什么",
+                   "make test            # 全部测试；最后一行是 “N passed, N failed”",
+                   "make grade           # 只给练习打分：每道练习一行，最后一行是 “score: N/M”",
+                   "```", "",
+                   f"**评分。** 满分 {total} 分。每道练习的分数按它的检查平均分配：通过 k 项（共 n 项）"
+                   "得 ⌊分值 × k / n⌋ 分，全部通过才得满分。`make grade` 把每项检查的结果写进 `grade.json`；"
+                   "失败的检查会给出期望的那一行和内核在那里实际打印的内容。"
+                   "教师用书附带的原始测试与程序评分（你的 `tests/` 和用户程序不参与），所以请只改 `kernel/`。", ""]
     zh += [f"这是《{BOOK_TITLE_ZH}》第 {n} 章的内核快照：第 1 到 {n} 章的全部代码，"
            "可以离开书单独构建、运行和测试。代码的讲解在书里："
            f"第 {n} 章（书稿 `chapters/{name}`，HTML 版的 `{html}`）；"
@@ -319,6 +301,7 @@ def readme(n, lab, chapter_path, info, places, exercise_names, files, makefile):
            ] + (["make run APPS=dir     # 运行 dir 里的 ELF 程序（按文件名顺序），代替本章的程序"] if apps else []) + [
            "make debug           # QEMU 停在第一条指令，GDB 端口 :1234",
            "make test            # 本章的测试；最后一行是 “N passed, N failed”",
+           ] + (["make grade           # 给本章的练习打分；最后一行是 “score: N/M”"] if table and not lab else []) + [
            "make clean           # 删除 build/",
            "```", "",
            "## 目录", "",
@@ -330,25 +313,45 @@ def readme(n, lab, chapter_path, info, places, exercise_names, files, makefile):
         zh.append("| `scripts/` | 构建用的脚本 |")
     zh += ["| `tests/` | 测试：`run.py` 运行全部测试，`qemu/` 在 QEMU 中启动内核并核对输出，`unit/` 主机单元测试 |",
            "| `build/` | 构建产物（`make clean` 删除），含 `kernel.asm` 与 `kernel.sym` |",
-           "| `.clang-format` | C 代码的格式；`clang-format --dry-run -Werror` 检查 |", "",
+           "| `.clang-format` | C 代码的格式；`clang-format --dry-run -Werror` 检查 |",
+           "| `compile_commands.json` | 每个源文件的编译命令，供编辑器使用（见下） |", "",
+           "## 编辑器", "",
+           "`compile_commands.json` 记录了每个文件的真实编译选项，clangd 据此理解代码（跳转到定义、"
+           "补全、报错）。VS Code 装 clangd 扩展，Vim/Neovim、Emacs 用各自的 LSP 客户端启动 `clangd`，"
+           "打开这个目录即可；CLion 直接把它作为编译数据库打开。这个文件里的 `directory` 必须是本目录的"
+           "绝对路径：解压后第一次运行 `make`（或 `make compile_commands.json`）会自动填上。", "",
            "## 本章各节", "", "| 节 | 标题 |", "|---|---|"]
     zh += [f"| {k} | {s['zh-CN']} |" for k, s in secs]
     if info["exercises"].get("zh-CN"):
         zh += ["", "## 练习与思考", "", ex_text("zh-CN")]
+    zh += ["", "## 许可", "", "代码采用 MIT 许可证（`LICENSE`）；引自书中的文字采用 CC BY-SA 4.0（`LICENSE-BOOK`）。"]
 
     en += [f"# {title['en']}", ""]
     if lab:
         en += ["**Lab variant.**" + (
             " This chapter has no programming exercises, so the lab variant is the same as the full one."
-            if not exercise_names else
-            " The reference solution of each exercise of this chapter is replaced by a stub: its "
-            "TODO comment quotes the exercise, and it returns an error. The tree still compiles and "
-            f"boots; until you finish the exercises, `make test` fails exactly {len(expected)} checks "
-            "(listed in `tests/exercises.txt`; each failure names its exercise) and passes all the others. "
-            "Exercises of earlier chapters keep their reference solutions."), ""]
-        for x in exercise_names:
-            en.append(f"- {describe(x, places[x], 'en')}: search the file for `TODO`.")
-        en.append("")
+            if not table else
+            " The reference solutions of the exercises below are replaced by stubs: each stub's "
+            "comment states what to do, and the function returns an error until you do it. The tree "
+            f"still compiles and boots; until you finish the exercises, `make test` fails exactly "
+            f"{len(expected)} checks (listed in `tests/exercises.txt`; each failure names its exercise) "
+            "and passes all the others."), ""]
+        if table:
+            en += ["## Your task", "",
+                   "The full statement is in `doc/` (this chapter of the student edition, or the "
+                   "chapter's exercise statement). The functions to write are in the files below; "
+                   "search them for `TODO`:", ""] + task("en") + [
+                   "", "```sh",
+                   "make run             # build and boot in QEMU, and see what your kernel prints",
+                   "make test            # every test; the last line reads \"N passed, N failed\"",
+                   "make grade           # grade the exercises: one line each, then \"score: N/M\"",
+                   "```", "",
+                   f"**Grading.** The exercises are worth {total} points. An exercise's points are "
+                   "spread over its checks: passing k of its n checks gives ⌊points × k / n⌋, and all "
+                   "of them the full points. `make grade` writes every check's result to `grade.json`; "
+                   "a failed check shows the line it expected and what the kernel printed there. Your "
+                   "instructor grades with the book's own pristine tests and programs (your `tests/` and "
+                   "user programs are not used), so change only `kernel/`.", ""]
     en += [f"This is the kernel of chapter {n} of *{BOOK_TITLE_EN}*: the code of chapters 1 to "
            f"{n}, which builds, runs and tests on its own, without the book. The book explains it: "
            f"chapter {n} (the source `chapters/{name}`; `{html}` in the HTML book). The comment "
@@ -364,6 +367,7 @@ def readme(n, lab, chapter_path, info, places, exercise_names, files, makefile):
            ] + (["make run APPS=dir     # run the ELF programs in dir (in file-name order) instead"] if apps else []) + [
            "make debug           # QEMU halted at its first instruction, GDB stub on :1234",
            "make test            # this chapter's tests; the last line reads \"N passed, N failed\"",
+           ] + (["make grade           # score this chapter's exercises; the last line reads \"score: N/M\""] if table and not lab else []) + [
            "make clean           # remove build/",
            "```", "",
            "## Layout", "",
@@ -375,11 +379,21 @@ def readme(n, lab, chapter_path, info, places, exercise_names, files, makefile):
         en.append("| `scripts/` | scripts used by the build |")
     en += ["| `tests/` | the tests: `run.py` runs them all, `qemu/` boots the kernel and checks its output, `unit/` host unit tests |",
            "| `build/` | build output (`make clean` removes it), with `kernel.asm` and `kernel.sym` |",
-           "| `.clang-format` | the C style; check with `clang-format --dry-run -Werror` |", "",
+           "| `.clang-format` | the C style; check with `clang-format --dry-run -Werror` |",
+           "| `compile_commands.json` | each source file's compile command, for editors (below) |", "",
+           "## Editors", "",
+           "`compile_commands.json` holds every file's real compiler flags, from which clangd "
+           "understands the code (go to definition, completion, errors). In VS Code install the "
+           "clangd extension; in Vim/Neovim or Emacs start `clangd` from your LSP client; then "
+           "open this folder. CLion opens the file as a compilation database. Its `directory` "
+           "must be this folder's absolute path: the first `make` after unpacking (or `make "
+           "compile_commands.json`) fills it in.", "",
            "## Sections of this chapter", "", "| section | title |", "|---|---|"]
     en += [f"| {k} | {s['en']} |" for k, s in secs]
     if info["exercises"].get("en"):
         en += ["", "## Exercises and questions", "", ex_text("en")]
+    en += ["", "## Licence", "", "The code is under the MIT License (`LICENSE`); the text quoted from "
+           "the book is under CC BY-SA 4.0 (`LICENSE-BOOK`)."]
 
     head = [f"<!-- README.md: chapter {n} of the book as a tree of its own "
             f"({'lab variant, ' if lab else ''}written by the book's snapshot tool). -->", ""]
@@ -410,18 +424,163 @@ def clang_format(root, paths):
             raise SnapshotError(f"snapshot: clang-format failed: {p.stderr.strip()}")
 
 
-def write_snapshot(book, sources, n, lab, out_dir):
-    """Write out_dir/chN[-lab]/; return its path."""
-    exercises = book.exercises(n) if lab else []
-    files, defs = book.check_tree(n, set(exercises))
+def section_lines(path):
+    """The line numbers of the section headings (`## `) of a chapter file,
+    in order; code chunks are skipped."""
+    out, in_code = [], False
+    for k, line in enumerate(open(path, encoding="utf-8").read().splitlines(), 1):
+        if in_code:
+            in_code = not (line == "@" or line.startswith("@ "))
+        elif re.match(r"^<<.*>>=\s*$", line):
+            in_code = True
+        elif line.startswith("## "):
+            out.append(k)
+    return out
+
+
+def file_sections(root, defs, book):
+    """The sections ("N.M") whose chunks make up file `root`: first the one
+    that writes the root, then the others in book order."""
+    headings = {ch.path: section_lines(ch.path) for ch in book.chapters}
+    found, seen = set(), set()
+
+    def visit(name):
+        if name in seen or name not in defs:
+            return
+        seen.add(name)
+        for p in defs[name]:
+            m = sum(1 for h in headings[p.path] if h < p.line)
+            found.add((p.chapter, m))
+            for u, _ in p.uses:
+                visit(u)
+
+    visit(root)
+    p0 = defs[root][0]
+    own = (p0.chapter, sum(1 for h in headings[p0.path] if h < p0.line))
+    return [f"{c}.{m}" for c, m in [own] + sorted(found - {own}) if m > 0]
+
+
+def spelled(items):
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def add_book_reference(text, sections):
+    """Text with a line after its header's first paragraph that says which
+    sections of the book explain the file (generated, so it cannot go stale)."""
+    if not sections:
+        return text
+    first, rest = sections[0], sections[1:]
+    words = f"Explained in section {first}"
+    if rest:
+        words += f"; more in section{'s' if len(rest) > 1 else ''} {spelled(rest)}"
+    words += "."
+    lines = text.split("\n")
+    k = 1 if lines and lines[0].startswith("#!") else 0
+    head = lines[k] if k < len(lines) else ""
+    lead = next((l for l in ("//", "/*", "#") if head.startswith(l)), None)
+    if lead is None:
+        return text
+    cont = {"//": "//", "#": "#", "/*": " *"}[lead]
+    end = k  # the last line of the first paragraph
+    while not lines[end].rstrip().endswith("*/") and end + 1 < len(lines) and \
+            lines[end + 1].startswith(cont) and lines[end + 1][len(cont):].strip() and \
+            not (lead == "#" and lines[end + 1].startswith("#include")):
+        end += 1
+    new = [cont + " " + w for w in textwrap.wrap(words, 80 - len(cont) - 1)]
+    if lines[end].rstrip().endswith("*/"):  # close the comment after the new line
+        lines[end] = lines[end].rstrip()[:-2].rstrip()
+        if lead == "/*" and end == k:
+            new = [" *" + l[len(cont):] for l in new]
+        new[-1] += " */"
+    return "\n".join(lines[:end + 1] + new + lines[end + 1:])
+
+
+def choose(book, n, lab, select=None, lab_all=False):
+    """The exercises chapter n's tree is graded on, and the parts stubbed.
+
+    By default, the exercises whose stub chapter n writes; `lab_all` adds
+    those of earlier chapters still in the tree; `select` (numbers such as
+    "4b", or part names) keeps only the exercises named. Returns (table,
+    stubbed part names); table is a list of {number, points, checks, parts}."""
+    in_force = book.exercise_checks(n)
+    own = set(book.exercises(n))
+    parts = [e for e in in_force if lab_all or e["name"] in own]
+    if select:
+        wanted = set()
+        for token in select:
+            hits = {e["number"] for e in in_force if token in (e["number"], e["name"])}
+            if not hits:
+                known = ", ".join(dict.fromkeys(e["number"] for e in in_force)) or "none"
+                raise SnapshotError(f"snapshot: chapter {n} has no exercise {token!r} "
+                                    f"(its exercises: {known}).")
+            wanted |= hits
+        parts = [e for e in in_force if e["number"] in wanted]
+    for e in parts:
+        if e["chapter"] != n and e["checks"]:
+            raise SnapshotError(f"snapshot: {e['where']}: exercise {e['number']}'s checks name chapter "
+                                f"{e['chapter']}'s tests; for chapter {n}'s tree, declare "
+                                f"<<checks: {e['name']} [replace]>>= in chapter {n}.")
+    table = []
+    for e in parts:
+        ex = next((t for t in table if t["number"] == e["number"]), None)
+        if ex is None:
+            ex = {"number": e["number"], "points": 0, "checks": [], "parts": []}
+            table.append(ex)
+        ex["points"] += e["points"]
+        ex["checks"] += [c for c in e["checks"] if c not in ex["checks"]]
+        ex["parts"].append({"name": e["name"]})
+    for ex in table:
+        if not ex["checks"] or not ex["points"]:
+            raise SnapshotError(f"snapshot: chapter {n}'s exercise {ex['number']} declares no checks "
+                                f"or no points in its <<checks: ...>> chunks.")
+    return table, [e["name"] for e in parts] if lab else []
+
+
+def write_doc(tmp, n, info, places):
+    """doc/: the chapter in the student edition if the book has one
+    (out/book-student/), else the chapter's exercise statement in full."""
+    doc = os.path.join(tmp, "doc")
+    os.makedirs(doc)
+    student = os.path.join(REPO, "out", "book-student")
+    page = os.path.join(student, f"ch{n}.html")
+    if os.path.exists(page):
+        for f in [f"ch{n}.html", f"ch{n}.pdf", "book.pdf", "style.css", "lang.js"]:
+            if os.path.exists(os.path.join(student, f)):
+                shutil.copy2(os.path.join(student, f), os.path.join(doc, f))
+        if os.path.isdir(os.path.join(student, "assets")):
+            shutil.copytree(os.path.join(student, "assets"), os.path.join(doc, "assets"))
+        return
+    out = [f"<!-- doc/exercises.md: the exercises of chapter {n}, as the book states them "
+           "(written by the book's snapshot tool). -->", ""]
+    for lang in ("zh-CN", "en"):
+        out += [f"# {info['title'][lang]}", ""]
+        for sec_title, text in info["statement"]:
+            body = text.get(lang, "")
+            for x, place in places.items():
+                body = re.sub(r"⟨solution:\s*" + r"\s+".join(map(re.escape, x.split())) + r"⟩",
+                              where(place, lang), body)
+            out += [f"## {sec_title[lang]}", "", plain_markdown(body), ""]
+        if lang == "zh-CN":
+            out += ["---", ""]
+    with open(os.path.join(doc, "exercises.md"), "w", encoding="utf-8") as f:
+        f.write("\n".join(out).rstrip() + "\n")
+
+
+def write_snapshot(book, sources, n, lab, out_dir, select=None, lab_all=False):
+    """Write out_dir/full/chN/ or out_dir/lab/chN-lab/; return its path."""
+    table, stubbed = choose(book, n, lab, select, lab_all)
+    files, defs = book.check_tree(n, set(stubbed))
     name = f"ch{n}-lab" if lab else f"ch{n}"
+    out_dir = os.path.join(out_dir, "lab" if lab else "full")
+    os.makedirs(out_dir, exist_ok=True)
     final = os.path.join(out_dir, name)
     tmp = os.path.join(out_dir, f".{name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(tmp)
     problems = []
     for root in sorted(files):
-        text = render_file(root, defs, False)
+        text = add_book_reference(render_file(root, defs, False),
+                                  file_sections(root, defs, book))
         problems += check_source(root, text)
         path = os.path.join(tmp, root)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -438,39 +597,52 @@ def write_snapshot(book, sources, n, lab, out_dir):
             f.write(INCLUDE_TESTS)
     with open(os.path.join(tmp, "tests.mk"), "w", encoding="utf-8") as f:
         f.write(TESTS_MK.format(n=n))
-    if ".clang-format" not in files:
-        with open(os.path.join(tmp, ".clang-format"), "w", encoding="utf-8") as f:
-            f.write(CLANG_FORMAT)
 
-    for rel in test_files(n):
+    for rel in ["LICENSE", "LICENSE-BOOK"] + test_files(n):  # the licences: code, and text
         dst = os.path.join(tmp, rel)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         shutil.copy2(os.path.join(REPO, rel), dst)
-    places = exercise_places(book, files, defs, book.exercises(n))
-    if lab and exercises:
+    numbers = {e["name"]: e["number"] for e in book.exercise_checks(n)}
+    places = exercise_places(book, files, defs, list(numbers), numbers)
+    for ex in table:
+        for part in ex["parts"]:
+            _, part["file"], part["functions"] = places[part["name"]]
+    with open(os.path.join(tmp, "tests", "grading.json"), "w", encoding="utf-8") as f:
+        json.dump({"chapter": n, "exercises": table},
+                  f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    if lab and table:
         lines = []
-        for x in exercises:
-            checks = EXERCISE_CHECKS.get(n, {}).get(x)
-            if not checks:
-                print(f"snapshot: warning: chapter {n}'s exercise <<stub: {x}>> has no checks in "
-                      f"EXERCISE_CHECKS (tangle/snapshot.py); list the checks it makes fail.",
-                      file=sys.stderr)
-            hint = describe(x, places[x], "en") + ", a TODO in the lab tree"
-            lines += [f"{c}\t{hint}\n" for c in checks or []]
+        for ex in table:
+            spots = "; ".join(where(places[p["name"]], "en") for p in ex["parts"])
+            lines += [f"{c}\texercise {ex['number']} ({spots}), a TODO in the lab tree\n"
+                      for c in ex["checks"]]
         with open(os.path.join(tmp, "tests", "exercises.txt"), "w", encoding="utf-8") as f:
             f.write("".join(lines))
 
     sources_c = sorted(os.path.relpath(os.path.join(d, f), tmp)
                        for d, _, fs in os.walk(tmp) for f in fs if f.endswith((".c", ".h")))
     clang_format(tmp, sources_c)
+    compile_commands(tmp)
 
+    info = chapter_text(sources[n - 1])
+    if lab and table:
+        write_doc(tmp, n, info, places)
     if "README.md" not in files:
-        info = chapter_text(sources[n - 1])
         with open(os.path.join(tmp, "README.md"), "w", encoding="utf-8") as f:
-            f.write(readme(n, lab, sources[n - 1], info, places, exercises, files, makefile))
+            f.write(readme(n, lab, sources[n - 1], info, places, table, files, makefile))
     shutil.rmtree(final, ignore_errors=True)
     os.rename(tmp, final)
     return final
+
+
+def compile_commands(tree):
+    """compile_commands.json with "directory": "." (tests.mk puts in the
+    tree's path on the first make), see tangle/compdb.py."""
+    p = subprocess.run([sys.executable, os.path.join(HERE, "compdb.py"), "--directory", ".", tree],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SnapshotError(p.stderr.strip() or "snapshot: compile_commands.json not written")
 
 
 def write_tar(path, mtime):
@@ -504,31 +676,132 @@ def write_tar(path, mtime):
     return path + ".tar.gz"
 
 
+def git(cwd, *args, env=None):
+    e = dict(os.environ, GIT_AUTHOR_NAME="book", GIT_AUTHOR_EMAIL="book@localhost",
+             GIT_COMMITTER_NAME="book", GIT_COMMITTER_EMAIL="book@localhost",
+             GIT_AUTHOR_DATE="2000-01-01T00:00:00Z", GIT_COMMITTER_DATE="2000-01-01T00:00:00Z",
+             GIT_CONFIG_NOSYSTEM="1", HOME=cwd)
+    p = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=e)
+    if p.returncode != 0:
+        raise SnapshotError(f"snapshot: git {' '.join(args)} failed: {p.stderr.strip()}")
+    return p.stdout
+
+
+def commit_tree(repo, tree, message):
+    """Make the work tree of `repo` equal to `tree`, and commit it."""
+    for f in os.listdir(repo):
+        if f != ".git":
+            full = os.path.join(repo, f)
+            shutil.rmtree(full) if os.path.isdir(full) else os.remove(full)
+    for f in os.listdir(tree):
+        if f in ("build", "grade.json", "grade.log"):  # output of a make run in the tree
+            continue
+        src, dst = os.path.join(tree, f), os.path.join(repo, f)
+        shutil.copytree(src, dst) if os.path.isdir(src) else shutil.copy2(src, dst)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--allow-empty", "-m", message)
+
+
+def tree_of(book, sources, n, lab, out_dir, reuse):
+    """Chapter n's tree, written afresh unless `reuse` and already there."""
+    path = os.path.join(out_dir, "lab" if lab else "full", f"ch{n}-lab" if lab else f"ch{n}")
+    if reuse and os.path.isdir(path):
+        return path
+    return write_snapshot(book, sources, n, lab, out_dir)
+
+
+def write_git(book, sources, out_dir, reuse=False):
+    """out_dir/git: a git repository with one commit per chapter (tags chN on
+    branch main) and a branch chN-lab per chapter, whose one commit on top of
+    chapter N-1 holds chapter N's lab tree."""
+    last = len(book.chapters)
+    trees = {}
+    for n in range(1, last + 1):
+        trees[n] = tree_of(book, sources, n, False, out_dir, reuse)
+        trees[(n, "lab")] = tree_of(book, sources, n, True, out_dir, reuse)
+    repo = os.path.join(out_dir, "git")
+    shutil.rmtree(repo, ignore_errors=True)
+    os.makedirs(repo)
+    git(repo, "init", "-q", "-b", "main")
+    for n in range(1, last + 1):
+        commit_tree(repo, trees[n], f"Chapter {n}: {chapter_text(sources[n - 1])['title']['en']}")
+        git(repo, "tag", f"ch{n}")
+    for n in range(1, last + 1):
+        if n == 1:
+            git(repo, "checkout", "-q", "--orphan", "ch1-lab")
+        else:
+            git(repo, "checkout", "-q", "-b", f"ch{n}-lab", f"ch{n - 1}")
+        commit_tree(repo, trees[(n, "lab")], f"Chapter {n}, lab: the exercises are stubs")
+    git(repo, "checkout", "-q", "main")
+    return repo
+
+
+def write_patch(book, sources, n, out_dir, reuse=False):
+    """out_dir/patches/chN-to-chM.patch: what changes from chapter n's tree to
+    chapter n+1's, as `git diff chN chM` shows it in the git export."""
+    if not 1 <= n < len(book.chapters):
+        raise SnapshotError(f"snapshot: no patch from chapter {n}: the book has chapters "
+                            f"1..{len(book.chapters)}, and a patch goes to the next one.")
+    a = tree_of(book, sources, n, False, out_dir, reuse)
+    b = tree_of(book, sources, n + 1, False, out_dir, reuse)
+    tmp = os.path.join(out_dir, ".patch.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    try:
+        git(tmp, "init", "-q")
+        commit_tree(tmp, a, f"ch{n}")
+        commit_tree(tmp, b, f"ch{n + 1}")
+        text = git(tmp, "diff", "HEAD~1", "HEAD")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(os.path.join(out_dir, "patches"), exist_ok=True)
+    path = os.path.join(out_dir, "patches", f"ch{n}-to-ch{n + 1}.patch")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chapter", type=int)
     ap.add_argument("--lab", action="store_true", help="exercise stubs instead of solutions")
+    ap.add_argument("--lab-all", action="store_true",
+                    help="with --lab: stub earlier chapters' exercises too")
+    ap.add_argument("--exercises", help="with --lab: stub only these exercises (numbers or names, "
+                    "comma-separated)")
     ap.add_argument("--all", action="store_true", help="every chapter, full and lab")
-    ap.add_argument("--tar", action="store_true", help="also write DIR/NAME.tar.gz")
+    ap.add_argument("--tar", action="store_true", help="(always on) write DIR/VARIANT/NAME.tar.gz")
+    ap.add_argument("--patch", action="store_true", help="the patch from chapter N to N+1")
+    ap.add_argument("--git", action="store_true", help="a git repository of every chapter")
+    ap.add_argument("--reuse", action="store_true",
+                    help="with --git or --patch: use the trees already in DIR (make snapshots)")
     ap.add_argument("--out", default=os.path.join("out", "snapshots"))
     ap.add_argument("sources", nargs="+")
     args = ap.parse_args()
     try:
         book = Book(args.sources)
         last = len(book.chapters)
+        os.makedirs(args.out, exist_ok=True)
+        if args.git:
+            print(f"snapshot: {write_git(book, args.sources, args.out, args.reuse)}")
+            return 0
+        if args.patch:
+            print(f"snapshot: {write_patch(book, args.sources, args.chapter or last - 1, args.out, args.reuse)}")
+            return 0
+        select = [x.strip() for x in args.exercises.split(",") if x.strip()] if args.exercises else None
         if args.all:
             jobs = [(n, lab) for n in range(1, last + 1) for lab in (False, True)]
         else:
             n = args.chapter or last
             if not 1 <= n <= last:
                 raise SnapshotError(f"snapshot: there is no chapter {n} (the book has 1..{last}).")
-            jobs = [(n, args.lab)]
-        os.makedirs(args.out, exist_ok=True)
+            jobs = [(n, args.lab or args.lab_all or bool(select))]
         mtime = int(max(os.path.getmtime(s) for s in args.sources))
         status = 0
         for n, lab in jobs:
             try:  # with --all, one chapter that does not tangle stops only itself
-                path = write_snapshot(book, args.sources, n, lab, args.out)
+                path = write_snapshot(book, args.sources, n, lab, args.out,
+                                      select if not args.all else None, args.lab_all and not args.all)
             except (BookError, SnapshotError) as e:
                 if not args.all:
                     raise
@@ -538,8 +811,7 @@ def main():
                 status = 1
                 continue
             print(f"snapshot: {path}")
-            if args.tar:
-                print(f"snapshot: {write_tar(path, mtime)}")
+            print(f"snapshot: {write_tar(path, mtime)}")
         return status
     except BookError as e:
         for p in e.problems:

@@ -29,10 +29,13 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from nwparse import Book, BookError, maps_to_file, render_file, split_name  # noqa: E402
-from highlight import Lexer, language_of  # noqa: E402
+from nwparse import Book, BookError, maps_to_file, render_file  # noqa: E402
+from highlight import highlight_lines, language_of  # noqa: E402
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
+FIGURE = re.compile(r"!\[.*\]\([^()\s]+\)\{#(fig:[^\s}]+)[^}]*\}")
+FIGREF = re.compile(r"\[\]\(#(fig:[^)\s]+)\)")
+SECREF = re.compile(r"\[\]\(#(sec:[^)\s]+)\)")
 HEADING_ID = re.compile(r"\{([^{}]*#[^{}\s]+[^{}]*)\}\s*$")
 LANG_SPAN = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\{lang=([\w-]+)\}")
 
@@ -117,9 +120,25 @@ class Section:
         return f"ch{self.chapter}.html"
 
 
+def bilingual_svg(src):
+    """Does the figure carry its labels in both languages (text with lang)?"""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", src)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return re.search(r'<(?:text|tspan)\b[^>]*\blang="en"', f.read()) is not None
+    except OSError:
+        return False
+
+
+def page_file(page):
+    """The file of a page: a chapter number, or a name such as "chunks"."""
+    return f"ch{page}.html" if isinstance(page, int) else f"{page}.html"
+
+
 class Weaver:
-    def __init__(self, paths):
+    def __init__(self, paths, edition="reader"):
         self.book = Book(paths)
+        self.edition = edition
         self.paths = paths
         self.nch = len(self.book.chapters)
         self.label = {}       # piece -> "N.k"
@@ -134,6 +153,63 @@ class Weaver:
         self.defs_lab = {n: self.book.definitions(n, lab=True) for n in range(1, self.nch + 1)}
         self.compute_users()
         self.compute_files()
+        # Exercise solutions: the reader's edition moves them to the Solutions
+        # appendix; the student edition leaves them out (each stub stays).
+        self.solution = self.solution_pieces()
+        self.moved = set(self.solution) if edition == "reader" else set()
+        self.hidden = set(self.solution) if edition == "student" else set()
+        self.figures = {}     # "fig:x" -> (chapter, k)
+        self.number_figures()
+        self.appendix = {"solutions": {}, "answers": {}}   # filled by chapter_md
+        self.id_page = {s.id: s.page() for s in self.sections}
+        self.id_page.update({f: f"ch{n}.html" for f, (n, _) in self.figures.items()})
+        self.id_page.update({a: f"{a}.html" for a in APPENDICES})
+
+    def solution_pieces(self):
+        """Pieces only the full tree has: `solution: X` and what only they use."""
+        out = []
+        for p in self.book.pieces:
+            if p.mode == "delete":
+                continue
+            defs = self.defs[p.chapter]
+            if p.name.startswith("solution: "):
+                out.append(p)
+                continue
+            if p.name.startswith("stub: "):
+                continue
+            roots = [n for n in defs if maps_to_file(n)]
+            plain = set()
+            stack = list(roots)
+            while stack:
+                n = stack.pop()
+                if n in plain or n.startswith("solution: "):
+                    continue
+                plain.add(n)
+                for q in defs.get(n, []):
+                    stack.extend(u for u, _ in q.uses)
+            if p.name not in plain and any(self.reaches(defs, r, p.name) for r in roots):
+                out.append(p)
+        return out
+
+    def number_figures(self):
+        """Figures are numbered per chapter in reading order: N.k."""
+        for ch in self.book.chapters:
+            k = 0
+            for kind, block in ch.blocks:
+                if kind == "code":
+                    continue
+                for items in block:
+                    line = "".join(i[1] for i in items if i[0] == "text")
+                    for m in FIGURE.finditer(line):
+                        k += 1
+                        self.figures[m.group(1)] = (ch.index, k)
+
+    def piece_page(self, p):
+        return "solutions.html" if p in self.moved else f"ch{p.chapter}.html"
+
+    def href_piece(self, p, page):
+        a = self.anchor[p]
+        return f"#{a}" if page_file(page) == self.piece_page(p) else f"{self.piece_page(p)}#{a}"
 
     # -- numbering: chunks and sections
     def number_pieces(self):
@@ -210,10 +286,11 @@ class Weaver:
 
     def target(self, name, chapter):
         """The piece a use of `name` in `chapter` links to (first of its version)."""
-        for defs in (self.defs.get(chapter, {}), self.defs_lab.get(chapter, {})):
-            if name in defs:
-                return defs[name][0]
-        hist = self.book.history(name)
+        trees = (self.defs, self.defs_lab) if self.edition != "student" else (self.defs_lab, self.defs)
+        for defs in trees:
+            if name in defs.get(chapter, {}) and defs[chapter][name][0] not in self.hidden:
+                return defs[chapter][name][0]
+        hist = [q for q in self.book.history(name) if q not in self.hidden]
         if not hist and name.startswith("solution: "):
             hist = self.book.history("stub: " + name[len("solution: "):])
         return hist[0] if hist else None
@@ -258,7 +335,7 @@ class Weaver:
 
     # -- history of a name
     def history(self, p):
-        hist = self.book.history(p.name)
+        hist = [q for q in self.book.history(p.name) if q not in self.hidden or q is p]
         i = hist.index(p)
         return hist[:i], hist[i + 1:]
 
@@ -277,14 +354,14 @@ class Weaver:
         """(html, latex) of a link to a section: §N.k."""
         if sec is None:
             return "", ""
-        href = f"#{sec.id}" if sec.chapter == page else f"{sec.page()}#{sec.id}"
+        href = f"#{sec.id}" if page_file(page) == sec.page() else f"{sec.page()}#{sec.id}"
         return (f'<a class="secref" href="{h(href)}">§{sec.number}</a>',
                 r"\S\ref{%s}" % sec.id)
 
     def chunk_ref(self, p, page, with_name=True):
         """(html, latex) of a link to piece p: ⟨name N.k⟩ or N.k."""
         a, lab = self.anchor[p], self.label[p]
-        href = f"#{a}" if p.chapter == page else f"ch{p.chapter}.html#{a}"
+        href = self.href_piece(p, page)
         if with_name:
             return (f'<a class="chunkref" href="{h(href)}">⟨{name_html(p.name)}&#8239;'
                     f'<span class="num">{lab}</span>⟩</a>',
@@ -308,15 +385,17 @@ class Identifiers:
         self.w = weaver
         self.defs = {}    # name -> [(piece, kind)]
         self.linemaps = {}
+        self.enclosing = {}   # piece -> the function its code sits inside
         self.run_ctags(workdir)
 
     def run_ctags(self, workdir):
         book = self.w.book
+        lab = self.w.edition == "student"   # its identifiers come from the lab trees
         for n in range(1, self.w.nch + 1):
             try:
-                files, defs = book.check_tree(n)
+                files, defs = book.check_tree(n, lab)
             except BookError:
-                files, defs = {}, book.definitions(n)
+                files, defs = {}, book.definitions(n, lab)
             for root in files:
                 if language_of(root) not in ("c", "asm", "ld"):
                     continue
@@ -330,7 +409,7 @@ class Identifiers:
             # --line-directives=yes would map tags back to the .nw sources, but
             # Universal Ctags 5.9 (Debian 12) ignores it; we map lines ourselves.
             out = subprocess.run(["ctags", "-R", "--line-directives=yes", "--output-format=json",
-                                  "--fields=+nKl", "--languages=C,Asm,LdScript",
+                                  "--fields=+nKle", "--languages=C,Asm,LdScript",
                                   "--langmap=C:+.h", "--langmap=Asm:+.S", "-o", "-", "."],
                                  cwd=workdir, capture_output=True, text=True, check=True).stdout
         except (OSError, subprocess.CalledProcessError) as e:
@@ -345,6 +424,8 @@ class Identifiers:
                 t = json.loads(rec)
             except ValueError:
                 continue
+            if t.get("kind") == "function" and t.get("end") and t["path"].endswith(".c"):
+                self.find_enclosed(workdir, t, where)
             kind = self.KINDS.get(t.get("kind"), None)
             if kind is None or t.get("scope"):
                 continue
@@ -368,6 +449,25 @@ class Identifiers:
         order = {p: i for i, p in enumerate(book.pieces)}
         for name in self.defs:
             self.defs[name].sort(key=lambda pk: order[pk[0]])
+
+    def find_enclosed(self, workdir, t, where):
+        """Pieces of the chapter's own tree whose lines sit inside function t
+        but do not start it: their location label names the function."""
+        chapter = int(t["path"].split("/", 1)[0][2:]) if t["path"].startswith("ch") else None
+        path = os.path.join(workdir, t["path"])
+        starts, inside = set(), []
+        for line in range(t["line"], t["end"] + 1):
+            nw, nl = self.nw_line(path, line)
+            for p in where.get(os.path.normpath(nw), []):
+                if p.line < nl <= p.line + len(p.body):
+                    if line == t["line"]:
+                        starts.add(p)
+                    else:
+                        inside.append(p)
+                    break
+        for p in inside:
+            if p not in starts and p.chapter == chapter and p not in self.enclosing:
+                self.enclosing[p] = t["name"]
 
     def nw_line(self, path, line):
         """Map a line of a #line tangle back to (.nw file, line)."""
@@ -413,22 +513,11 @@ class ChunkRenderer:
         self.ident_uses = {}   # name -> [pieces]
 
     def lines(self, p, lang):
-        """Yield lines as lists of ('tok', cls, text) / ('use', name) items."""
-        lex = Lexer(lang)
+        """Lines as lists of ('tok', cls, text) / ('use', name) items."""
         body = list(p.body)
         while body and all(it[0] == "text" and not it[1].strip() for it in body[0]):
             body.pop(0)   # leading blank lines are not shown
-        for items in body:
-            line = []
-            for it in items:
-                if it[0] == "use":
-                    line.append(("use", it[1]))
-                    lex.line_start = False
-                elif it[0] == "text":
-                    for cls, text in lex.lex(it[1]):
-                        line.append(("tok", cls, text))
-            lex.newline()
-            yield line
+        return highlight_lines(lang, body)
 
     def code_html(self, p, page, record=True):
         out = []
@@ -451,8 +540,7 @@ class ChunkRenderer:
                         if p not in self.ident_uses[text]:
                             self.ident_uses[text].append(p)
                     if t is not None and t is not p:
-                        href = (f"#{self.w.anchor[t]}" if t.chapter == page
-                                else f"ch{t.chapter}.html#{self.w.anchor[t]}")
+                        href = self.w.href_piece(t, page)
                         s += f'<a class="ident {cls}" href="{h(href)}">{h(text)}</a>'
                         continue
                     s += f'<span class="{cls}">{h(text)}</span>'
@@ -515,118 +603,149 @@ class ChunkRenderer:
                        else f'<span class="use">⟨{name_html(part)}⟩</span>')
         return "".join(out)
 
-    # -- the whole chunk
-    def render(self, p, page):
+    # -- the whole chunk: one model, two renderers
+    def model(self, p, page):
+        """What a chunk shows, for both renderers: where it lands, where it
+        came from (extends / replaces), what follows it, its earlier version."""
         w = self.w
         before, after = w.history(p)
-        files = w.files[p]
-        sec = w.section[p]
-        is_root = p.name in files   # the chunk's name already says the file
-        shown = [f for f in files if f != p.name]
-        loc_html = " ".join(f'<span class="file">{h(f)}</span>' for f in shown) or \
-            ("" if is_root else '<span class="file">(no file)</span>')
-        loc_tex = ", ".join(r"\texttt{%s}" % tex(f) for f in shown)
-        notes_html, notes_tex = [], []
-        # where it came from
+        m = {"p": p, "page": page, "anchor": w.anchor[p], "label": w.label[p],
+             "mark": {"extend": "+≡", "replace": "≡"}.get(p.mode, "≡"),
+             "shown": [f for f in w.files[p] if f != p.name],
+             "function": self.idents.enclosing.get(p) if self.idents else None,
+             "is_root": p.name in w.files[p],   # the chunk's name already says the file
+             "extends": None, "replaces": None, "old": [], "empty_next": None,
+             "users": [q for q in w.users[p] if q is not p and q not in w.hidden],
+             "replaced_in": None, "extended_in": []}
         if p.mode == "extend" and before:
-            first = [q for q in before if q.mode != "extend"][-1:] or before[:1]
-            ref = w.chunk_ref(first[0], page)
-            sref = w.sec_ref(w.section[first[0]], page)
-            notes_html.append(f'<span class="ui" lang="zh-CN">续写 {ref[0]}（{sref[0]}）</span>'
-                              f'<span class="ui" lang="en">adds to {ref[0]} ({sref[0]})</span>')
-            notes_tex.append(r"\nwadds{%s}{%s}" % (ref[1], sref[1]))
+            m["extends"] = ([q for q in before if q.mode != "extend"][-1:] or before[:1])[0]
         if p.mode == "replace" and before:
-            old = w.old_version(p)
-            ref = w.chunk_ref(old[0], page)
-            sref = w.sec_ref(w.section[old[0]], page)
-            notes_html.append(f'<span class="ui" lang="zh-CN">取代 {sref[0]} 的 {ref[0]}</span>'
-                              f'<span class="ui" lang="en">replaces {ref[0]} from {sref[0]}</span>')
-            notes_tex.append(r"\nwreplaces{%s}{%s}" % (ref[1], sref[1]))
-        mark = {"extend": "+≡", "replace": "≡"}.get(p.mode, "≡")
-        a = w.anchor[p]
-        head_html = (f'<div class="chunk-head"><a class="chunk-num" href="#{a}">{w.label[p]}</a> '
-                     f'<span class="chunk-name">⟨{name_html(p.name)}⟩</span>'
-                     f'<span class="defmark">{h(mark)}</span></div>')
-        loc = f'<div class="chunk-loc">{loc_html}'
-        if notes_html:
-            loc += (' <span class="sep">·</span> ' if loc_html else "") + " ".join(notes_html)
-        loc += "</div>"
-        if not loc_html and not notes_html:
-            loc = ""
+            m["old"] = w.old_version(p)
+            m["replaces"] = m["old"][0]
+        m["empty"] = not any(it[0] != "text" or it[1].strip() for items in p.body for it in items)
+        if m["empty"]:
+            later = [q for q in after if q.mode != "replace"][:1] or after[:1]
+            m["empty_next"] = later[0] if later else None
+        for q in after:
+            if q.mode == "replace":
+                m["replaced_in"] = q
+                break
+            m["extended_in"].append(q)
+        return m
+
+    def render(self, p, page):
+        m = self.model(p, page)
+        return raw_block("html", self.render_html(m)) + "\n" + raw_block("latex", self.render_tex(m))
+
+    def render_html(self, m):
+        w, p, page = self.w, m["p"], m["page"]
+        a = m["anchor"]
+        loc_html = " ".join(f'<span class="file">{h(f)}</span>' for f in m["shown"]) or \
+            ("" if m["is_root"] else '<span class="file">(no file)</span>')
+        if m["function"] and len(m["shown"]) == 1:   # "kernel/vm.c, in walk()"
+            fn = h(m["function"])
+            loc_html += (f'<span class="ui infn" lang="zh-CN">，<code>{fn}()</code> 中</span>'
+                         f'<span class="ui infn" lang="en">, in <code>{fn}()</code></span>')
+        notes = []
+        if m["extends"]:
+            ref, sref = w.chunk_ref(m["extends"], page)[0], w.sec_ref(w.section[m["extends"]], page)[0]
+            notes.append(f'<span class="ui" lang="zh-CN">续写 {ref}（{sref}）</span>'
+                         f'<span class="ui" lang="en">adds to {ref} ({sref})</span>')
+        if m["replaces"]:
+            ref, sref = w.chunk_ref(m["replaces"], page)[0], w.sec_ref(w.section[m["replaces"]], page)[0]
+            notes.append(f'<span class="ui" lang="zh-CN">取代 {sref} 的 {ref}</span>'
+                         f'<span class="ui" lang="en">replaces {ref} from {sref}</span>')
+        head = (f'<div class="chunk-head"><a class="chunk-num" href="#{a}">{m["label"]}</a> '
+                f'<span class="chunk-name">⟨{name_html(p.name)}⟩</span>'
+                f'<span class="defmark">{h(m["mark"])}</span></div>')
+        loc = ""
+        if loc_html or notes:
+            loc = (f'<div class="chunk-loc">{loc_html}'
+                   + ((' <span class="sep">·</span> ' if loc_html else "") + " ".join(notes) if notes else "")
+                   + "</div>")
         code = self.code_html(p, page)
         body = f'<pre class="code lang-{w.lang(p)}"><code>{code}</code></pre>'
-        empty_tex = ""
         if not code.strip():
-            later = [q for q in after if q.mode != "replace"][:1] or after[:1]
-            if later:
-                q = later[0]
-                sref = w.sec_ref(w.section[q], page)
-                ref = w.chunk_ref(q, page, with_name=False)
-                zh = f"（此处为空，在 {sref[0]}（{ref[0]}）中{'扩充' if q.mode == 'extend' else '给出'}）"
-                en = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref[0]}, {ref[0]})"
-                zt = f"（此处为空，在 {sref[1]}（{ref[1]}）中{'扩充' if q.mode == 'extend' else '给出'}）"
-                et = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref[1]}, {ref[1]})"
+            q = m["empty_next"]
+            if q is not None:
+                sref, ref = w.sec_ref(w.section[q], page)[0], w.chunk_ref(q, page, with_name=False)[0]
+                zh = f"（此处为空，在 {sref}（{ref}）中{'扩充' if q.mode == 'extend' else '给出'}）"
+                en = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref}, {ref})"
             else:
-                zh = zt = "（此处为空）"
-                en = et = "(empty here)"
+                zh, en = "（此处为空）", "(empty here)"
             body = (f'<div class="chunk-empty"><span lang="zh-CN">{zh}</span> '
                     f'<span lang="en">{en}</span></div>')
-            empty_tex = r"\nwempty{%s}{%s}" % (zt, et)
-        # the earlier version, for a replacement
         old_html = ""
-        if p.mode == "replace" and before:
-            old = w.old_version(p)
+        if m["old"]:
             olds = "".join(
                 f'<div class="old-piece">{w.chunk_ref(q, page)[0]}'
                 f'<pre class="code lang-{w.lang(q)}"><code>{self.code_html(q, page, False)}</code></pre></div>'
-                for q in old)
-            a_lines = [l for q in old for l in self.plain_lines(q)]
-            b_lines = self.plain_lines(p)
-            diff = list(difflib.unified_diff(a_lines, b_lines, lineterm="", n=2))[2:]
-            dl = []
-            for l in diff:
-                cls = {"+": "add", "-": "del", "@": "hunk"}.get(l[:1], "ctx")
-                dl.append(f'<span class="{cls}">{self.diff_line(l, p, page)}</span>')
+                for q in m["old"])
+            a_lines = [line for q in m["old"] for line in self.plain_lines(q)]
+            diff = list(difflib.unified_diff(a_lines, self.plain_lines(p), lineterm="", n=2))[2:]
+            dl = [f'<span class="{ {"+": "add", "-": "del", "@": "hunk"}.get(l[:1], "ctx") }">'
+                  f'{self.diff_line(l, p, page)}</span>' for l in diff]
             old_html = ('<details class="old-version"><summary>'
                         '<span class="ui" lang="zh-CN">旧版本与差异</span>'
                         '<span class="ui" lang="en">Earlier version and diff</span></summary>'
                         f'{olds}<pre class="diff"><code>' + "".join(dl) + '</code></pre></details>')
-        # where it goes
-        foot_html, foot_tex = [], []
-        users = [q for q in w.users[p] if q is not p]
-        if users:
-            refs = [w.chunk_ref(q, page, with_name=False) for q in users]
-            foot_html.append('<span class="ui" lang="zh-CN">用于</span><span class="ui" lang="en">Used in</span> '
-                             + ", ".join(r[0] for r in refs))
-            foot_tex.append(r"\nwusedin{%s}" % ", ".join(r[1] for r in refs))
-        # a file root's name already says the file: no "root of" line (nor label)
-        ext = []
-        for q in after:
-            if q.mode == "replace":
-                sref = w.sec_ref(w.section[q], page)
-                ref = w.chunk_ref(q, page, with_name=False)
-                foot_html.append('<span class="ui" lang="zh-CN">在 %s 被取代（%s）</span>'
-                                 '<span class="ui" lang="en">replaced in %s (%s)</span>'
-                                 % (sref[0], ref[0], sref[0], ref[0]))
-                foot_tex.append(r"\nwreplacedin{%s}{%s}" % (sref[1], ref[1]))
-                break
-            ext.append(q)
-        if ext:
-            refs = [w.chunk_ref(q, page, with_name=False) for q in ext]
-            foot_html.append('<span class="ui" lang="zh-CN">续写于</span><span class="ui" lang="en">Extended in</span> '
-                             + ", ".join(r[0] for r in refs))
-            foot_tex.append(r"\nwextendedin{%s}" % ", ".join(r[1] for r in refs))
-        foot = ""
-        if foot_html:
-            foot = '<div class="chunk-foot">' + '<span class="sep"> · </span>'.join(foot_html) + "</div>"
+        foot = []
+        if m["users"]:
+            foot.append('<span class="ui" lang="zh-CN">用于</span><span class="ui" lang="en">Used in</span> '
+                        + ", ".join(w.chunk_ref(q, page, with_name=False)[0] for q in m["users"]))
+        if m["replaced_in"]:
+            q = m["replaced_in"]
+            sref, ref = w.sec_ref(w.section[q], page)[0], w.chunk_ref(q, page, with_name=False)[0]
+            foot.append(f'<span class="ui" lang="zh-CN">在 {sref} 被取代（{ref}）</span>'
+                        f'<span class="ui" lang="en">replaced in {sref} ({ref})</span>')
+        if m["extended_in"]:
+            foot.append('<span class="ui" lang="zh-CN">续写于</span><span class="ui" lang="en">Extended in</span> '
+                        + ", ".join(w.chunk_ref(q, page, with_name=False)[0] for q in m["extended_in"]))
+        foot_html = ('<div class="chunk-foot">' + '<span class="sep"> · </span>'.join(foot) + "</div>"
+                     if foot else "")
         kind = f" {p.mode}" if p.mode else ""
-        html_block = (f'<div class="chunk{kind}" id="{a}">\n{loc}\n{head_html}\n{body}\n'
-                      f'{old_html}{foot}\n</div>')
-        tex_block = (r"\begin{nwchunk}{%s}{%s}{%s}{%s}{%s}{%s}" % (
-            a, w.label[p], name_tex(p.name), tex(mark).replace("≡", r"\nweq{}"),
-            loc_tex, " ".join(notes_tex)) + "\n" + (empty_tex or self.code_tex(p)) + "\n"
-            + r"\nwfoot{%s}" % r"\nwsep{}".join(foot_tex) + "\n" + r"\end{nwchunk}")
-        return raw_block("html", html_block) + "\n" + raw_block("latex", tex_block)
+        return (f'<div class="chunk{kind}" id="{a}">\n{loc}\n{head}\n{body}\n'
+                f'{old_html}{foot_html}\n</div>')
+
+    def render_tex(self, m):
+        w, p = self.w, m["p"]
+        page = p.chapter
+        loc = ", ".join(r"\texttt{%s}" % tex(f) for f in m["shown"])
+        if m["function"] and len(m["shown"]) == 1:
+            loc += r", in \texttt{%s()}" % tex(m["function"])
+        notes = []
+        if m["extends"]:
+            notes.append(r"\nwadds{%s}{%s}" % (w.chunk_ref(m["extends"], page)[1],
+                                               w.sec_ref(w.section[m["extends"]], page)[1]))
+        if m["replaces"]:
+            notes.append(r"\nwreplaces{%s}{%s}" % (w.chunk_ref(m["replaces"], page)[1],
+                                                   w.sec_ref(w.section[m["replaces"]], page)[1]))
+        if m["empty"]:
+            q = m["empty_next"]
+            if q is not None:
+                sref, ref = w.sec_ref(w.section[q], page)[1], w.chunk_ref(q, page, with_name=False)[1]
+                zt = f"（此处为空，在 {sref}（{ref}）中{'扩充' if q.mode == 'extend' else '给出'}）"
+                et = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref}, {ref})"
+            else:
+                zt, et = "（此处为空）", "(empty here)"
+            code = r"\nwempty{%s}{%s}" % (zt, et)
+        else:
+            code = self.code_tex(p)
+        foot = []
+        if m["users"]:
+            foot.append(r"\nwusedin{%s}" % ", ".join(w.chunk_ref(q, page, with_name=False)[1]
+                                                     for q in m["users"]))
+        if m["replaced_in"]:
+            q = m["replaced_in"]
+            foot.append(r"\nwreplacedin{%s}{%s}" % (w.sec_ref(w.section[q], page)[1],
+                                                    w.chunk_ref(q, page, with_name=False)[1]))
+        if m["extended_in"]:
+            foot.append(r"\nwextendedin{%s}" % ", ".join(w.chunk_ref(q, page, with_name=False)[1]
+                                                         for q in m["extended_in"]))
+        return (r"\begin{nwchunk}{%s}{%s}{%s}{%s}{%s}{%s}" % (
+            m["anchor"], m["label"], name_tex(p.name), tex(m["mark"]).replace("≡", r"\nweq{}"),
+            loc, " ".join(notes)) + "\n" + code + "\n"
+            + r"\nwfoot{%s}" % r"\nwsep{}".join(foot) + "\n" + r"\end{nwchunk}")
 
 
 # ---------------------------------------------------------------- prose
@@ -635,6 +754,48 @@ class ProseRenderer:
     def __init__(self, weaver):
         self.w = weaver
         self.names = {p.name for p in weaver.book.pieces}
+        self.chapter = 1      # the chapter being woven (chunk names resolve in its tree)
+        self.problems = []    # file:line: sentence, for the weave to report
+
+    def figure_ref(self, m, page, lang):
+        """[](#fig:x) -> 图 N.k / Figure N.k, linked; both words outside a language div."""
+        ident = m.group(1)
+        if ident not in self.w.figures:
+            self.problems.append(f"chapter {self.chapter}: [](#{ident}) names no figure "
+                                 f"(figures are ![caption](assets/x.svg){{#fig:x}})")
+            return m.group(0)
+        n, k = self.w.figures[ident]
+        href = f"#{ident}" if page_file(page) == f"ch{n}.html" else f"ch{n}.html#{ident}"
+        if lang == "zh":
+            words_h, words_t = f"图&nbsp;{n}.{k}", r"图~\ref{%s}" % ident
+        elif lang == "en":
+            words_h, words_t = f"Figure&nbsp;{n}.{k}", r"Figure~\ref{%s}" % ident
+        else:
+            words_h = (f'<span lang="zh-CN">图&nbsp;{n}.{k}</span>'
+                       f'<span lang="en">Figure&nbsp;{n}.{k}</span>')
+            words_t = r"图/Figure~\ref{%s}" % ident
+        return (raw_inline("html", f'<a class="figref" href="{h(href)}">{words_h}</a>')
+                + raw_inline("latex", words_t))
+
+    def caption(self, line, lang_of_page=None):
+        """A figure's line: its caption gets 图 N.k / Figure N.k (HTML only:
+        LaTeX numbers its figures itself, with the same numbers)."""
+        m = FIGURE.search(line)
+        if not m:
+            return line
+        n, k = self.w.figures[m.group(1)]
+        zh = raw_inline("html", f'<span class="fignum">图 {n}.{k}</span>') + "　"
+        en = raw_inline("html", f'<span class="fignum">Figure {n}.{k}.</span>') + " "
+        head, tail = line[:m.start()], line[m.start():]
+        src = re.search(r"\]\(([^()\s]+\.svg)\)\{#", tail)
+        if src and bilingual_svg(src.group(1)):   # lang.js swaps in x.zh.svg / x.en.svg
+            tail = tail.replace("{#%s" % m.group(1), '{#%s data-langs="zh en"' % m.group(1), 1)
+        new = re.sub(r"\[(\s*)((?:[^\[\]]|\[[^\]]*\])*)\]\{lang=(zh[\w-]*|en)\}",
+                     lambda x: f"[{x.group(1)}{zh if x.group(3).startswith('zh') else en}{x.group(2)}]{{lang={x.group(3)}}}",
+                     tail, count=2)
+        if new == tail:  # a caption in one language only
+            new = "![" + raw_inline("html", f'<span class="fignum">图 {n}.{k} / Figure {n}.{k}.</span>') + " " + tail[2:]
+        return head + new
 
     def line(self, items, page, lang=None):
         out = ""
@@ -653,12 +814,12 @@ class ProseRenderer:
             elif quoting is not None:
                 quoting += it[1]
             else:
-                out += self.text(zh_quotes(it[1]) if lang == "zh" else it[1], page)
+                out += self.text(zh_quotes(it[1]) if lang == "zh" else it[1], page, lang)
         if quoting is not None:
             out += md_code(quoting)
         return out
 
-    def text(self, s, page):
+    def text(self, s, page, lang=None):
         # ⟨chunk name⟩ in prose links to the chunk; §N.k links to the section
         def chunk(m):
             # "⟨name⟩ in §2.3" or "§2.3 中的 ⟨name⟩": the version in that section
@@ -670,22 +831,41 @@ class ProseRenderer:
             sec = self.w.sec_by_num.get(m.group(1))
             if sec is None:
                 return m.group(0)
-            href = f"#{sec.id}" if sec.chapter == page else f"{sec.page()}#{sec.id}"
+            href = f"#{sec.id}" if page_file(page) == sec.page() else f"{sec.page()}#{sec.id}"
+            return (raw_inline("html", f'<a class="secref" href="{h(href)}">§{sec.number}</a>')
+                    + raw_inline("latex", r"\S\ref{%s}" % sec.id))
+        def sec_by_id(m, page):
+            # [](#sec:x) -> §N.M, linked
+            sec = self.w.sec_by_id.get(m.group(1))
+            if sec is None:
+                self.problems.append(f"chapter {self.chapter}: [](#{m.group(1)}) names no section")
+                return m.group(0)
+            href = f"#{sec.id}" if page_file(page) == sec.page() else f"{sec.page()}#{sec.id}"
             return (raw_inline("html", f'<a class="secref" href="{h(href)}">§{sec.number}</a>')
                     + raw_inline("latex", r"\S\ref{%s}" % sec.id))
         s = re.sub(r"⟨([^⟨⟩]+)⟩", chunk, s)
         s = re.sub(r"§(\d+(?:\.\d+)*)(?![\d])", sec, s)
+        s = FIGREF.sub(lambda m: self.figure_ref(m, page, lang), s)
+        s = SECREF.sub(lambda m: sec_by_id(m, page), s)
+
+        def fragment(m):
+            # [text](#id) to an id on another page: point at that page
+            where = self.w.id_page.get(m.group(1))
+            if where is None or where == page_file(page):
+                return m.group(0)
+            return f"]({where}#{m.group(1)})"
+        s = re.sub(r"\]\(#([^)\s]+)\)", fragment, s)
         return s
 
     def chunk_mention(self, name, page, fallback=None, secnum=None):
         if name not in self.names:
             return fallback if fallback is not None else f"⟨{name}⟩"
-        t = self.w.target(name, page) or self.w.book.history(name)[0]
+        t = self.w.target(name, self.chapter) or self.w.book.history(name)[0]
         if secnum:
-            inside = [p for p in self.w.book.history(name)
-                      if self.w.section[p] and (self.w.section[p].number + ".").startswith(secnum + ".")]
+            inside = [p for p in self.w.book.history(name) if p not in self.w.hidden
+                      and self.w.section[p] and (self.w.section[p].number + ".").startswith(secnum + ".")]
             t = inside[0] if inside else t
-        href = f"#{self.w.anchor[t]}" if t.chapter == page else f"ch{t.chapter}.html#{self.w.anchor[t]}"
+        href = self.w.href_piece(t, page)
         return (raw_inline("html", f'<a class="chunkref" href="{h(href)}">⟨{name_html(name)}⟩</a>')
                 + raw_inline("latex", r"\nwmention{%s}{%s}" % (self.w.anchor[t], name_tex(name))))
 
@@ -839,65 +1019,128 @@ def secnum_html(sec):
     return raw_inline("html", f'<span class="secnum">{sec.number}</span> ')
 
 
+MOVED_DIVS = ("answers", "solution")
+# the appendices: page (and id) -> (zh title, en title); contract and glossary
+# come from book/, solutions and answers from the chapters (reader's edition)
+APPENDICES = {"contract": ("内核的契约", "The kernel's contract"),
+              "solutions": ("练习解答", "Solutions"),
+              "answers": ("思考题答案", "Answers"),
+              "glossary": ("术语表", "Glossary")}   # prose divs the weave moves to an appendix
+
+
 def chapter_md(w, ch, chunks, prose, opener_md=""):
     """A chapter's Markdown; `opener_md` goes after the chapter's opening prose
-    (before its first section heading or code chunk)."""
+    (before its first section heading or code chunk).
+
+    Solutions (`solution: X` chunks and `::: {.solution}` prose) go to
+    w.appendix["solutions"][chapter] in the reader's edition and are left
+    out of the student edition; `::: {.answers}` goes to
+    w.appendix["answers"][chapter] (reader's edition only)."""
     page = ch.index
+    prose.chapter = ch.index
     out = []
-    lang = None
+    stack = []           # open fenced divs: "zh", "en", "answers", "solution" or ""
     prose_tail = False   # the last line out is a line of prose
+    sink = out           # where lines go: the page, or an appendix buffer
+    cur_sec = w.chapter_sec.get(page)
+    sol = w.appendix["solutions"].setdefault(page, [])
+    ans = w.appendix["answers"].setdefault(page, [])
+
+    def cur_lang():
+        for d in reversed(stack):
+            if d in ("zh", "en"):
+                return d
+        return None
+
+    def moved():
+        return next((d for d in stack if d in MOVED_DIVS), None)
 
     def place_opener():
         nonlocal opener_md
-        if opener_md and lang is None:  # never inside a language div
+        if opener_md and not stack:  # never inside a div
             out.append("\n" + opener_md + "\n")
             opener_md = ""
     for kind, block in ch.blocks:
         prose_tail = False
         if kind == "code":
+            if block in w.hidden:
+                continue
+            if block in w.moved:
+                sol.append((w.section[block], "\n" + chunks.render(block, "solutions") + "\n"))
+                out.append("\n" + moved_note(w, block, page) + "\n")
+                continue
             place_opener()
             out.append("\n" + chunks.render(block, page) + "\n")
             continue
         in_fence = False
         for items in block:
             line = "".join(i[1] for i in items if i[0] == "text")
+            where = moved()
+            tgt_page = {"answers": "answers", "solution": "solutions"}.get(where, page)
+            sink = out if where is None else []
             prose_tail_was, prose_tail = prose_tail, False
             if line.lstrip().startswith(("```", "~~~")):
                 in_fence = not in_fence
-                out.append(line + "\n")
-                continue
-            if in_fence:
-                out.append(line + "\n")
-                continue
-            div = re.match(r"^:::+\s*(\{[^}]*lang=([\w-]+)[^}]*\})?\s*$", line)
-            if div:
-                lang = ("zh" if div.group(2).startswith("zh") else div.group(2)) if div.group(1) else None
-                out.append(line + "\n")
-                continue
-            m = HEADING.match(line) if not any(i[0] == "quote" for i in items) else None
-            if m:
-                if len(m.group(1)) > 1:
-                    place_opener()
-                sec = next(s for s in w.sections if s.line_items is items)
-                attrs = f"#{sec.id}"
-                mid = HEADING_ID.search(m.group(2))
-                if mid:
-                    attrs = mid.group(1)
-                out.append(f"\n{m.group(1)} {secnum_html(sec)}{prose.text(sec.md, page)} {{{attrs}}}\n")
-                continue
-            text = prose.line(items, page, lang)
-            # pandoc's east_asian_line_breaks takes U+2014 for a narrow character and
-            # turns the line break next to "——" into a space: join the lines here
-            prev = out[-1] if out else ""
-            if (text.strip() and prev.strip() and prev.endswith("\n") and prose_tail_was
-                    and (prev.rstrip("\n").endswith("——") or text.lstrip().startswith("——"))):
-                out[-1] = prev.rstrip("\n") + text.lstrip() + "\n"
+                sink.append(line + "\n")
+            elif in_fence:
+                sink.append(line + "\n")
+            elif re.match(r"^:::+\s*$", line) and stack:
+                d = stack.pop()
+                if d not in MOVED_DIVS:
+                    sink.append(line + "\n")
+            elif re.match(r"^:::+\s*(\{[^}]*\}|[\w-]+)\s*$", line):
+                attrs = line.strip(": ")
+                lm = re.search(r"lang=\"?([\w-]+)", attrs)
+                cm = re.search(r"\.(answers|solution)\b", attrs)
+                if cm:
+                    stack.append(cm.group(1))
+                else:
+                    stack.append(("zh" if lm.group(1).startswith("zh") else lm.group(1)) if lm else "")
+                    sink.append(line + "\n")
             else:
-                out.append(text + "\n")
-            prose_tail = True
+                m = HEADING.match(line) if not any(i[0] == "quote" for i in items) else None
+                if m:
+                    if len(m.group(1)) > 1:
+                        place_opener()
+                    sec = next(s for s in w.sections if s.line_items is items)
+                    cur_sec = sec
+                    attrs = f"#{sec.id}"
+                    mid = HEADING_ID.search(m.group(2))
+                    if mid:
+                        attrs = mid.group(1)
+                    sink.append(f"\n{m.group(1)} {secnum_html(sec)}{prose.text(sec.md, tgt_page)} {{{attrs}}}\n")
+                else:
+                    text = prose.line(items, tgt_page, cur_lang())
+                    if FIGURE.search(text):
+                        text = prose.caption(text)
+                    # pandoc's east_asian_line_breaks takes U+2014 for a narrow character and
+                    # turns the line break next to "——" into a space: join the lines here
+                    prev = sink[-1] if sink else ""
+                    if (text.strip() and prev.strip() and prev.endswith("\n") and prose_tail_was
+                            and (prev.rstrip("\n").endswith("——") or text.lstrip().startswith("——"))):
+                        sink[-1] = prev.rstrip("\n") + text.lstrip() + "\n"
+                    else:
+                        sink.append(text + "\n")
+                    prose_tail = True
+            if where == "answers":
+                ans.append((None, "".join(sink)))
+            elif where == "solution" and w.edition == "reader":
+                sol.append((cur_sec, "".join(sink)))
             continue
     place_opener()
     return "".join(out)
+
+
+def moved_note(w, p, page):
+    """In place of a solution chunk: where the reader's edition keeps it."""
+    ref = w.chunk_ref(p, page)
+    html_note = (f'<div class="chunk-moved">{ref[0]} <span lang="zh-CN">的参考解答在附录'
+                 f'<a href="solutions.html">“练习解答”</a>里。</span>'
+                 f'<span lang="en">: the solution is in the <a href="solutions.html">Solutions</a>'
+                 f' appendix.</span></div>')
+    tex_note = (r"\par\noindent{\small %s\quad 参考解答见附录“练习解答” / "
+                r"the solution is in the Solutions appendix.\par}" % ref[1])
+    return raw_block("html", html_note) + "\n" + raw_block("latex", tex_note)
 
 
 def toc_md(w):
@@ -915,7 +1158,8 @@ def chunk_index(w, page="chunks"):
     """(html, latex) of the chunk index."""
     by_name = {}
     for p in w.book.pieces:
-        by_name.setdefault(p.name, []).append(p)
+        if p not in w.hidden:
+            by_name.setdefault(p.name, []).append(p)
     rows_h, rows_t = [], []
     for name in sorted(by_name, key=lambda n: (n.lower().lstrip("._"), n)):
         ps = by_name[name]
@@ -927,7 +1171,7 @@ def chunk_index(w, page="chunks"):
         users = []
         for p in ps:
             for q in w.users[p]:
-                if q not in users and q not in ps:
+                if q not in users and q not in ps and q not in w.hidden:
                     users.append(q)
         ur = [w.chunk_ref(q, page, with_name=False) for q in users]
         files = sorted({f for p in ps for f in w.files[p]})
@@ -975,18 +1219,156 @@ def ident_index(w, idents, uses, page="identifiers"):
             "\\begin{nwindex}\n" + "\n".join(rows_t) + "\n\\end{nwindex}")
 
 
+EXERCISE_LABELS = {"zh": ("**契约。**", "**要改的文件。**", "**检查命令。**"),
+                   "en": ("**Contract.**", "**Files to change.**", "**Check.**")}
+EXERCISE_CHECK = {"zh": re.compile(r"\*\*检查命令。\*\*[^`]{0,80}`make\b"),
+                  "en": re.compile(r"\*\*Check\.\*\*[^`]{0,80}`make\b")}
+
+
+def check_exercises(w):
+    """An exercise section (a heading with the class .exercise) states its
+    contract, the files to change and the command that checks the work, in
+    both languages. Returns a list of problems."""
+    problems = []
+    for ch in w.book.chapters:
+        found = []   # [(section, level, {"zh": text, "en": text})]
+        stack = []
+        for kind, block in ch.blocks:
+            if kind == "code":
+                continue
+            in_fence = False
+            for items in block:
+                line = "".join(i[1] if i[0] == "text" else "`" if i[0] in ("quote", "endquote")
+                               else f"<<{i[1]}>>" for i in items)
+                if line.lstrip().startswith(("```", "~~~")):
+                    in_fence = not in_fence
+                if in_fence:
+                    continue
+                if re.match(r"^:::+\s*$", line) and stack:
+                    stack.pop()
+                    continue
+                dm = re.match(r"^:::+\s*(\{[^}]*\}|[\w-]+)\s*$", line)
+                if dm:
+                    lm = re.search(r"lang=\"?([\w-]+)", dm.group(1))
+                    stack.append(("zh" if lm.group(1).startswith("zh") else lm.group(1)) if lm else "")
+                    continue
+                m = HEADING.match(line) if not any(i[0] == "quote" for i in items) else None
+                if m:
+                    level = len(m.group(1))
+                    if found and found[-1][1] is not None and level <= found[-1][1]:
+                        found[-1] = (found[-1][0], None, found[-1][2])   # closed
+                    mid = HEADING_ID.search(m.group(2))
+                    if mid and re.search(r"(^|\s)\.exercise\b", mid.group(1)):
+                        sec = next(s for s in w.sections if s.line_items is items)
+                        found.append((sec, level, {"zh": "", "en": ""}))
+                    continue
+                if found and found[-1][1] is not None:
+                    lang = next((d for d in reversed(stack) if d in ("zh", "en")), None)
+                    if lang:
+                        found[-1][2][lang] += line + "\n"
+        for sec, _, text in found:
+            for lang in ("zh", "en"):
+                missing = [lab for lab in EXERCISE_LABELS[lang] if lab not in text[lang]]
+                if not missing and not EXERCISE_CHECK[lang].search(text[lang]):
+                    missing = [f"{EXERCISE_LABELS[lang][2]} followed by a `make ...` command"]
+                if missing:
+                    problems.append(f"{ch.path}: exercise section §{sec.number} ({{#{sec.id}}}) lacks, "
+                                    f"in its {'zh-CN' if lang == 'zh' else 'en'} text: "
+                                    + ", ".join(missing))
+    return problems
+
+
+def book_page(prose, path, page):
+    """A page written in book/ (the contract, the glossary): Pandoc Markdown
+    with both languages; § and figure references are resolved as in chapters."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    out, in_fence, lang = [], False, None
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if not in_fence:
+            dm = re.match(r"^:::+\s*(\{[^}]*lang=([\w-]+)[^}]*\})?\s*$", line)
+            if dm:
+                lang = ("zh" if dm.group(2).startswith("zh") else "en") if dm.group(1) else None
+            elif not line.startswith("#"):
+                line = prose.text(line, page, lang)
+        out.append(line)
+    return "\n".join(out)
+
+
+def appendix_md(w, name):
+    """The Solutions or Answers appendix: what chapter_md moved, chapter by chapter."""
+    zh, en = APPENDICES[name]
+    out = [f"# [{zh}]{{lang=zh-CN}} [{en}]{{lang=en}} {{#{name} .unnumbered}}\n"]
+    if name == "solutions":
+        out.append("::: {lang=zh-CN}\n每道练习的参考解答，按章排列。先自己做，再打开看。\n:::\n\n"
+                   "::: {lang=en}\nThe reference solution of each exercise, chapter by chapter. "
+                   "Try the exercise first, then open its solution.\n:::\n")
+    else:
+        out.append("::: {lang=zh-CN}\n各章末尾“思考”问题的答案，按章排列。\n:::\n\n"
+                   "::: {lang=en}\nAnswers to the questions at the end of each chapter.\n:::\n")
+    for n in range(1, w.nch + 1):
+        items = w.appendix[name].get(n) or []
+        if not items:
+            continue
+        title = w.chapter_sec.get(n)
+        t = heading_text(title.md) if title else {}
+        out.append(f"\n## [第 {n} 章　{t.get('zh-CN', '')}]{{lang=zh-CN}} "
+                   f"[Chapter {n}: {t.get('en', '')}]{{lang=en}} {{#{name}-ch{n} .unnumbered}}\n")
+        if name == "answers":
+            out.extend(text for _, text in items)
+            continue
+        opened, last = False, None
+        for sec, text in items:
+            if not opened or sec is not last:
+                if opened:
+                    out.append(raw_block("html", "</details>"))
+                ref = w.sec_ref(sec, "solutions") if sec else ("", "")
+                st = heading_text(sec.md) if sec else {}
+                out.append(raw_block("html", f'<details class="solution"><summary>{ref[0]} '
+                                     f'<span lang="zh-CN">{h(st.get("zh-CN", ""))}</span>'
+                                     f'<span lang="en">{h(st.get("en", ""))}</span></summary>'))
+                if sec:
+                    out.append(raw_block("latex", r"\subsection*{%s / %s (\S\ref{%s})}" % (
+                        tex(st.get("zh-CN", "")), tex(st.get("en", "")), sec.id)))
+                opened, last = True, sec
+            out.append(text)
+        if opened:
+            out.append(raw_block("html", "</details>"))
+    return "\n".join(out) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--front", default=None, help="Markdown for the front of the book")
+    ap.add_argument("--edition", choices=("reader", "student"), default="reader",
+                    help="reader: solutions in an appendix; student: no solution at all")
+    ap.add_argument("--pages", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "book"),
+                    help="directory of the written appendices (appendix-contract.md, glossary.md)")
     ap.add_argument("sources", nargs="*")
     args = ap.parse_args()
     try:
-        w = Weaver(args.sources)
+        w = Weaver(args.sources, args.edition)
     except BookError as e:
         for p in e.problems:
             print(p, file=sys.stderr)
         return 1
+    problems = check_exercises(w)
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print("weave: an exercise section (class .exercise) must state its contract, files and check "
+              "in both languages; see book/CONVENTIONS.md", file=sys.stderr)
+        return 1
+    # ids of the written appendices, so that chapters can link to them
+    for name in APPENDICES:
+        path = os.path.join(args.pages, f"appendix-{name}.md")
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                for ident in re.findall(r"\{#([^\s}]+)", f.read()):
+                    w.id_page[ident] = f"{name}.html"
     out = args.out
     os.makedirs(out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="weave-")
@@ -1005,57 +1387,98 @@ def main():
     pages = []
     for ch in w.book.chapters:
         pages.append(chapter_md(w, ch, chunks, prose, opener(trees[ch.index])))
+    # the appendices, in book order
+    appendices = []
+    for name in APPENDICES:
+        if name in ("solutions", "answers"):
+            if w.edition != "reader":
+                continue
+            appendices.append((name, appendix_md(w, name)))
+        else:
+            path = os.path.join(args.pages, f"appendix-{name}.md")
+            if os.path.exists(path):
+                prose.chapter = w.nch
+                appendices.append((name, book_page(prose, path, name)))
+    if prose.problems:
+        for p in prose.problems:
+            print(p, file=sys.stderr)
+        return 1
     titles = {n: w.chapter_sec.get(n) for n in range(1, w.nch + 1)}
 
     def title_of(n):
         sec = titles.get(n)
         return heading_text(sec.md) if sec else {None: f"Chapter {n}", "en": f"Chapter {n}"}
 
-    for ch, text in zip(w.book.chapters, pages):
-        n = ch.index
-        meta = [f"pagetitle: {yaml_str(str(n) + ' ' + title_of(n)[None])}",
-                f"chapter: {n}"]
-        if n > 1:
-            meta.append(f"prev-href: ch{n - 1}.html")
-            meta.append(f"prev-title: {yaml_str(str(n - 1) + ' ' + titles[n - 1].md if titles.get(n - 1) else str(n - 1))}")
-        if n < w.nch:
-            meta.append(f"next-href: ch{n + 1}.html")
-            meta.append(f"next-title: {yaml_str(str(n + 1) + ' ' + titles[n + 1].md if titles.get(n + 1) else str(n + 1))}")
-        write(os.path.join(out, f"ch{n}.md"), text)
-        write(os.path.join(out, f"ch{n}.yaml"), "\n".join(meta) + "\n")
+    def app_title(name):
+        zh, en = APPENDICES[name]
+        return f"[{zh}]{{lang=zh-CN}}[{en}]{{lang=en}}"
+
+    order = [f"ch{n}" for n in range(1, w.nch + 1)] + [name for name, _ in appendices]
+    label = {f"ch{n}": (str(n) + " " + titles[n].md if titles.get(n) else str(n))
+             for n in range(1, w.nch + 1)}
+    label.update({name: app_title(name) for name, _ in appendices})
+    texts = dict(zip(order, pages + [t for _, t in appendices]))
+    for i, name in enumerate(order):
+        if name.startswith("ch"):
+            n = int(name[2:])
+            meta = [f"pagetitle: {yaml_str(str(n) + ' ' + title_of(n)[None])}", f"chapter: {n}"]
+        else:
+            meta = [f"pagetitle: {yaml_str(' / '.join(APPENDICES[name]))}", "appendix: true"]
+        if i > 0:
+            meta.append(f"prev-href: {order[i - 1]}.html")
+            meta.append(f"prev-title: {yaml_str(label[order[i - 1]])}")
+        if i + 1 < len(order):
+            meta.append(f"next-href: {order[i + 1]}.html")
+            meta.append(f"next-title: {yaml_str(label[order[i + 1]])}")
+        meta.append(f"edition: {w.edition}")
+        meta.append("sidebar: true")   # the page's own contents beside it
+        write(os.path.join(out, f"{name}.md"), texts[name])
+        write(os.path.join(out, f"{name}.yaml"), "\n".join(meta) + "\n")
 
     front = ""
     if args.front and os.path.exists(args.front):
         with open(args.front, encoding="utf-8") as f:
             front = f.read()
     toc = toc_md(w)
+    apps = "".join(f"- [{app_title(name)}]({name}.html)\n" for name, _ in appendices)
     write(os.path.join(out, "index.md"),
           front + "\n\n## [目录]{lang=zh-CN} [Contents]{lang=en} {#contents .unnumbered}\n\n" + toc
+          + apps
           + "\n- [[标识符索引]{lang=zh-CN} [Identifier index]{lang=en}](identifiers.html)\n"
           + "- [[代码块索引]{lang=zh-CN} [Chunk index]{lang=en}](chunks.html)\n")
     write(os.path.join(out, "index.yaml"),
           "pagetitle: \"操作系统：从零写一个 RISC-V 内核 / An OS from scratch on RISC-V\"\n"
+          + "home: true\n" + f"edition: {w.edition}\n"
           + (f"next-href: ch1.html\nnext-title: {yaml_str('1 ' + titles[1].md)}\n" if titles.get(1) else ""))
     ci_html, ci_tex = chunk_index(w)
     ii_html, ii_tex = ident_index(w, idents, chunks.ident_uses)
+    back = ""   # the header's 目录/Contents link already leads back (no second 目录)
     write(os.path.join(out, "chunks.md"),
           "# [代码块索引]{lang=zh-CN} [Chunk index]{lang=en} {#chunk-index .unnumbered}\n\n"
           + raw_block("html", ci_html))
-    write(os.path.join(out, "chunks.yaml"), "pagetitle: \"代码块索引 / Chunk index\"\nprev-href: index.html\nprev-title: \"[目录]{lang=zh-CN}[Contents]{lang=en}\"\n")
+    write(os.path.join(out, "chunks.yaml"), "pagetitle: \"代码块索引 / Chunk index\"\n" + back)
     write(os.path.join(out, "identifiers.md"),
           "# [标识符索引]{lang=zh-CN} [Identifier index]{lang=en} {#ident-index .unnumbered}\n\n"
           + raw_block("html", ii_html))
     write(os.path.join(out, "identifiers.yaml"),
-          "pagetitle: \"标识符索引 / Identifier index\"\nprev-href: index.html\nprev-title: \"[目录]{lang=zh-CN}[Contents]{lang=en}\"\n")
+          "pagetitle: \"标识符索引 / Identifier index\"\n" + back)
+    write(os.path.join(out, "search.md"),
+          "# [搜索]{lang=zh-CN} [Search]{lang=en} {#search .unnumbered}\n\n"
+          + raw_block("html", '<div id="search-results" aria-live="polite"></div>'))
+    write(os.path.join(out, "search.yaml"), "pagetitle: \"搜索 / Search\"\nsearch-page: true\n" + back)
     # the PDF: one Markdown file
     pdf = [raw_block("latex", r"\frontmatter"), front, raw_block("latex", r"\tableofcontents\mainmatter")]
     pdf += pages
+    if appendices:
+        pdf.append(raw_block("latex", r"\appendix"))
+        pdf += [t for _, t in appendices]
     pdf.append(raw_block("latex", "\\backmatter\n\\chapter{标识符索引 / Identifier index}\\label{ident-index}\n"
                          + ii_tex + "\n\\chapter{代码块索引 / Chunk index}\\label{chunk-index}\n" + ci_tex))
     write(os.path.join(out, "book.md"), "\n\n".join(pdf))
-    # anchors, for tests: every chunk must appear
-    anchors = [f"ch{p.chapter}.html#{w.anchor[p]}" for p in w.book.pieces]
+    # anchors, for tests: every chunk shown must appear
+    anchors = [f"{w.piece_page(p)}#{w.anchor[p]}" for p in w.book.pieces if p not in w.hidden]
     write(os.path.join(out, "chunks.txt"), "\n".join(anchors) + "\n")
+    write(os.path.join(out, "pages.txt"), "\n".join(["index", "identifiers", "chunks", "search"] + order) + "\n")
     return 0
 
 

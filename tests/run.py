@@ -29,10 +29,10 @@ def run(suite):
     start = time.time()
     try:
         p = subprocess.run([os.path.join(ROOT, suite)], cwd=ROOT, capture_output=True,
-                           text=True, errors="replace", timeout=900)
+                           text=True, errors="replace", timeout=3600)
         out, code = p.stdout + p.stderr, p.returncode
     except subprocess.TimeoutExpired as e:
-        out, code = (e.stdout or b"").decode(errors="replace") + "\nFAIL timeout: suite ran over 900 s", 1
+        out, code = (e.stdout or b"").decode(errors="replace") + "\nFAIL timeout: suite ran over 3600 s", 1
     return suite, out, code, time.time() - start
 
 

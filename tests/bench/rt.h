@@ -1,6 +1,7 @@
 // rt.h: a tiny runtime for outside programs (bench and stress apps): no book
-// library, our own _start and ecalls. _start reads instret and time first,
-// so main_() learns when the program's first instruction ran.
+// library, our own _start and ecalls. _start reads instret (bench builds:
+// -DCOUNTERS; elsewhere U-mode may not read it, and it passes 0) and time
+// first, so main_() learns when the program's first instruction ran.
 typedef unsigned long u64;
 typedef long i64;
 
@@ -33,10 +34,15 @@ static inline u64 rdinstret(void)
 int main_(u64 instret0, u64 time0);
 
 // The very first instructions: instret and time, before anything else.
+#ifdef COUNTERS
+#define READ_INSTRET_A0 "    rdinstret a0\n"
+#else
+#define READ_INSTRET_A0 "    li a0, 0\n"
+#endif
 asm(".section .text.entry, \"ax\"\n"
     ".globl _start\n"
     "_start:\n"
-    "    rdinstret a0\n"
+    READ_INSTRET_A0
     "    rdtime a1\n"
     "    call main_\n"
     "    li a7, 93\n"

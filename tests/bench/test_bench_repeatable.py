@@ -11,7 +11,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
-from harness import ROOT, check, done, tree  # noqa: E402
+from harness import check, done, tree  # noqa: E402
 
 chs = [c for c in (3, 4) if os.path.isdir(tree(c))]
 trees = os.environ.get("BENCH_TREES") or (os.path.dirname(tree(chs[-1])) if chs else "")
@@ -22,7 +22,7 @@ def bench(tmp, k):
     p = subprocess.run([sys.executable, os.path.join(HERE, "bench.py"), "--quick", "--json", j,
                         "--trees", trees, "--work", os.path.join(tmp, f"w{k}"),
                         "--chapters", ",".join(map(str, chs))],
-                       capture_output=True, text=True, errors="replace", timeout=300)
+                       capture_output=True, text=True, errors="replace", timeout=1700)
     ok = check(f"bench run {k} succeeds", p.returncode == 0, p.stderr[-2000:],
                (p.stdout + p.stderr).splitlines())
     out = "\n".join(l for l in p.stdout.splitlines() if not l.startswith("wrote "))

@@ -43,6 +43,11 @@ def main():
             print(f"FAIL book-chunks ch{ch.index}: no ch{ch.index}.html")
             fail = 1
             continue
+        # the reader's edition keeps exercise solutions in its Solutions appendix
+        sol = os.path.join(OUT, "solutions.html")
+        if os.path.exists(sol):
+            with open(sol, encoding="utf-8") as f:
+                page += f.read()
         text = visible_text(page)
         missing = []
         k = 0

@@ -1,5 +1,6 @@
 """Small helpers shared by the test suites: checks, builds and QEMU boots."""
 
+import difflib
 import os
 import re
 import subprocess
@@ -27,8 +28,14 @@ def exercise_checks():
 EXERCISES = exercise_checks()
 
 
-def check(name, ok, detail="", context=None):
-    """Print PASS/FAIL for one check; on failure show detail and context."""
+def check(name, ok, detail="", context=None, want=None, at=None, expected=None, printed=None):
+    """Print PASS/FAIL for one check. On failure print detail, then the part
+    of `context` (the kernel's output lines) that matters: the lines that
+    match `want`, or where a line like it would have been; the lines at the
+    indexes `at`; or, with neither, the last lines. See excerpt().
+    `expected` (the line the check wanted) and `printed` (what the kernel
+    printed in its place, or None) are shown on lines of their own, which
+    the grader (tests/lib/grade.py) reads."""
     global failures
     if ok:
         print(f"PASS {name}")
@@ -37,18 +44,106 @@ def check(name, ok, detail="", context=None):
         if name in EXERCISES:
             detail = f"needs {EXERCISES[name]}; {detail}"
         print(f"FAIL {name}: {detail}")
+        if expected is not None:
+            print(f"     expected: {expected}")
+            shown = "(no such line)" if printed is None else printed or "(an empty line)"
+            print(f"     printed:  {shown}")
         if context:
-            for line in context[-25:]:
-                print(f"     | {line}")
+            for line in excerpt(context, want, at):
+                print(f"     {line}")
     sys.stdout.flush()
     return ok
+
+
+def nearest(lines, want):
+    """The printed line that stands where `want` should: the first one that
+    agrees with `want` but for its last word (the value), else None."""
+    label = want.rsplit(" ", 1)[0] + " " if " " in want else want
+    if ": " not in label or label.endswith(": ") and label.count(": ") == 1:
+        return None  # nothing beyond the program's name to go by
+    return next((l for l in lines if l.startswith(label)), None)
+
+
+def check_line(name, lines, want, detail="different or missing"):
+    """Check that the exact line `want` was printed; on failure show the
+    line printed in its place."""
+    ok = want in lines
+    return check(name, ok, detail, lines, want=want, expected=want,
+                 printed=None if ok else nearest(lines, want))
+
+
+def _as_list(x):
+    return [] if x is None else list(x) if isinstance(x, (list, tuple, set)) else [x]
+
+
+def _matches(pat, line):
+    return pat.search(line) is not None if isinstance(pat, re.Pattern) else pat in line
+
+
+def _literal(pat):
+    """The plain text of a pattern, for likeness: a regex loses its syntax."""
+    if not isinstance(pat, re.Pattern):
+        return pat
+    out, src, i = [], pat.pattern, 0
+    while i < len(src):
+        c = src[i]
+        if c == "\\" and i + 1 < len(src):
+            out.append("" if src[i + 1] in "dDsSwWbB" else src[i + 1])
+            i += 2
+        elif c == "[":  # a character class stands for one character
+            i = src.find("]", i + 2) + 1 or len(src)
+        else:
+            out.append("" if c in "()^$*+?{}|" else c)
+            i += 1
+    return "".join(out)
+
+
+def excerpt(lines, want=None, at=None, around=2, most=60, tail=25):
+    """The lines of `lines` that a failure report should show, numbered:
+      - `want` (a string, found as a substring, or a compiled regex; or a
+        list of them): every line that matches, or, for one that matches
+        nothing, the two lines most like it: where the expected line would
+        have been;
+      - `at` (an index or a list): those lines, e.g. the last line a sequence
+        matched, after which the next one was expected;
+      - neither, or nothing found: the last `tail` lines.
+    Each line comes with `around` neighbours; gaps are marked `...`."""
+    lines = list(lines)
+    picks = [i for i in _as_list(at) if i is not None and 0 <= i < len(lines)]
+    notes = []
+    for pat in _as_list(want):
+        hit = [i for i, l in enumerate(lines) if _matches(pat, l)]
+        if hit:
+            picks += hit
+            continue
+        text = _literal(pat)
+        score = [(difflib.SequenceMatcher(None, text, l).ratio(), i) for i, l in enumerate(lines)]
+        near = sorted((s for s in score if s[0] >= 0.5), reverse=True)[:2]
+        shown = pat.pattern if isinstance(pat, re.Pattern) else pat
+        notes.append(f"(no line {'matches /' + shown + '/' if isinstance(pat, re.Pattern) else 'has ' + repr(shown)}"
+                     f"{'; the most similar lines:' if near else '; no similar line'})")
+        picks += [i for _, i in near]
+    if not picks:
+        start = max(0, len(lines) - tail)
+        return notes + [f"{k + 1:5} | {lines[k]}" for k in range(start, len(lines))]
+    show = sorted({k for i in picks for k in range(i - around, i + around + 1) if 0 <= k < len(lines)})
+    out, prev = list(notes), None
+    for k in show[:most]:
+        if prev is not None and k != prev + 1:
+            out.append("  ... |")
+        mark = ">" if k in picks else " "
+        out.append(f"{k + 1:5}{mark}| {lines[k]}")
+        prev = k
+    if len(show) > most:
+        out.append(f"  ... | ({len(show) - most} more lines)")
+    return out
 
 
 def done():
     sys.exit(1 if failures else 0)
 
 
-def sh(cmd, cwd=ROOT, timeout=600, env=None):
+def sh(cmd, cwd=ROOT, timeout=1800, env=None):
     """Run a shell command; return (status, combined output)."""
     e = dict(os.environ)
     if env:
@@ -66,30 +161,64 @@ def tree(ch):
     return os.path.join(ROOT, "out", f"ch{ch}") if BOOK else ROOT
 
 
-def boot(ch, timeout=120, tree_dir=None, **make_vars):
-    """Build and boot chapter ch's kernel with `make run`; QEMU must exit by
-    itself. Returns (exit status, output lines without colour codes)."""
+# QEMU counts instructions instead of following the host's clock: one
+# instruction is 2^3 ns of virtual time (a 125 MHz hart), and an idle hart
+# jumps to its next timer deadline. What the kernel sees of time (ticks,
+# preemption points, sleeps) then depends only on the code, not on the
+# host's load, so every run prints the same lines in the same order.
+ICOUNT = "-icount shift=3,sleep=off,align=off"
+QEMU = f"{os.environ.get('QEMU', 'qemu-system-riscv64')} {ICOUNT}"
+# A kernel that hangs is stopped by the CPU time its QEMU used (ulimit -t),
+# which load does not change; a run needs a few seconds of it. The limit on
+# wall-clock time only catches a hang that idles, and is far away.
+CPU_SECONDS = 300
+WALL_SECONDS = 1800
+
+
+def boot(ch, timeout=WALL_SECONDS, tree_dir=None, **make_vars):
+    """Build and boot chapter ch's kernel with `make run`, QEMU under ICOUNT;
+    QEMU must exit by itself. Returns (exit status, output lines without
+    colour codes)."""
     d = tree_dir or tree(ch)
     args = " ".join(f"{k}={v}" for k, v in make_vars.items())
-    code, out = sh(f"make -s all {args} && make -s run {args}", cwd=d, timeout=timeout)
+    code, out = sh(f"ulimit -t {CPU_SECONDS}; make -s all {args} && make -s run {args} QEMU='{QEMU}'",
+                   cwd=d, timeout=timeout)
     lines = [ANSI.sub("", l).rstrip("\r") for l in out.splitlines()]
     return code, lines
-
-
-def reproduce(ch, **make_vars):
-    args = " ".join(f"{k}={v}" for k, v in make_vars.items())
-    return f"(reproduce: make run{f' CH={ch}' if BOOK else ''} {args})"
 
 
 def in_order(lines, wanted):
     """Check that each regex in `wanted` matches a line, in order. Returns
     (True, None) or (False, index of the first pattern not found)."""
-    i = 0
+    ok, k, _ = _in_order(lines, wanted)
+    return ok, k
+
+
+def _in_order(lines, wanted):
+    i, last = 0, None
     for k, pat in enumerate(wanted):
         rx = re.compile(pat)
         while i < len(lines) and not rx.search(lines[i]):
             i += 1
         if i == len(lines):
-            return False, k
+            return False, k, last
+        last = i
         i += 1
-    return True, None
+    return True, None, None
+
+
+def check_order(name, lines, wanted):
+    """A check that the regexes `wanted` match lines in this order. A failure
+    names the first one missing and shows where it was expected: after the
+    line the one before it matched, and any line it matches out of order."""
+    ok, k, last = _in_order(lines, wanted)
+    if ok:
+        return check(name, True)
+    if last is None:
+        printed = "(no line of the output matches it)"
+    else:
+        printed = f"after /{wanted[k - 1]}/: " + \
+            (repr(lines[last + 1]) if last + 1 < len(lines) else "(the end of the output)")
+    return check(name, False, f"missing, or out of order: /{wanted[k]}/", lines,
+                 want=re.compile(wanted[k]), at=last,
+                 expected=f"a line matching /{wanted[k]}/", printed=printed)

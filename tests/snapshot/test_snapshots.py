@@ -2,33 +2,35 @@
 """Snapshots (tangle/snapshot.py): `make snapshots` writes every chapter's
 full and lab tree and a .tar.gz of each; every tree reads as hand-written
 (no #line, no chunk names, clang-format clean, a comment atop each file, a
-README in both languages); copied outside the repository, with noweb and
+README in both languages, and tests/snapshot/lint.py finds no leftover of
+the book's history); copied outside the repository, with noweb and
 pandoc off PATH, `make test` passes in the full tree, and in the lab tree
 fails exactly the checks of that chapter's exercises.
 
 SNAPSHOT_CHAPTERS="1 2 3" limits the chapters tested (default: all), for a
 chapter that is still being written."""
 
+import json
 import os
 import re
 import shutil
 import sys
 import tarfile
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from harness import ROOT, check, done, sh  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "tangle"))
 from nwparse import Book  # noqa: E402
-from snapshot import EXERCISE_CHECKS  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from lint import lint  # noqa: E402
 
 SOURCES = sorted((os.path.join("chapters", f) for f in os.listdir(os.path.join(ROOT, "chapters"))
                   if re.match(r"ch\d+-.*\.nw$", f)),
                  key=lambda f: int(re.search(r"ch(\d+)", f).group(1)))
 OUT = os.path.join(ROOT, "out", "snapshots")
-ATTEMPTS = 5  # ch3's preemption and sleep checks depend on timing and load
 HIDDEN = {"noweb", "notangle", "noweave", "nountangle", "noroots", "nodefs", "noindex",
           "noroff", "cpif", "htmltoc", "sl2h", "nuweb2noweb", "pandoc"}
 
@@ -106,12 +108,17 @@ def static_checks(n, name, tree):
           "missing")
     check(f"snapshot {name}: carries its chapter's QEMU suite tests/qemu/test_ch{n}.py",
           os.path.exists(os.path.join(tree, "tests", "qemu", f"test_ch{n}.py")), "missing")
+    same = [x for x in ("LICENSE", "LICENSE-BOOK") if os.path.exists(os.path.join(tree, x)) and
+            open(os.path.join(tree, x), "rb").read() == open(os.path.join(ROOT, x), "rb").read()]
+    check(f"snapshot {name}: carries the licences LICENSE (code) and LICENSE-BOOK (text)",
+          len(same) == 2, f"missing or different: {sorted({'LICENSE', 'LICENSE-BOOK'} - set(same))}")
     readme = open(os.path.join(tree, "README.md"), encoding="utf-8").read()
     chapter_file = os.path.basename(SOURCES[n - 1])
-    check(f"snapshot {name}: README in Chinese and English, pointing at the chapter",
+    check(f"snapshot {name}: README in Chinese and English, pointing at the chapter and the licences",
           re.search(r"[\u4e00-\u9fff]", readme) and f"Chapter {n}." in readme and
+          readme.count("`LICENSE-BOOK`") == 2 and
           f"第 {n} 章" in readme and chapter_file in readme and "make test" in readme,
-          "a language, the chapter or `make test` is missing")
+          "a language, the chapter, the licences or `make test` is missing")
 
 
 def parse(out):
@@ -124,69 +131,79 @@ def parse(out):
 
 def key(fail, names):
     """The check name of a FAIL line (names may themselves hold ': ')."""
-    best = max((x for x in names if fail.startswith(x + ":")), key=len, default=None)
-    return best or re.sub(r"\d+", "#", fail)  # a count or a time may vary between runs
-
-
-def run_make_test(name, tree, path, expected, known=()):
-    """`make test` until the checks that failed in every run so far are
-    exactly `expected` (at most ATTEMPTS runs). Returns (status of the last
-    run, failing check names, names seen passing, FAIL lines of the last run,
-    names that failed only sometimes)."""
-    env = {"PATH": path, "PYTHONPATH": "", "TMPDIR": os.environ.get("TMPDIR", "/tmp")}
-    runs, seen = [], set(known)
-    for attempt in range(ATTEMPTS):
-        start = time.time()
-        code, out = sh("make -s test", cwd=tree, timeout=600, env=env)
-        slow = time.time() - start > 60  # a run that hangs is not retried
-        passes, fails, summary = parse(out)
-        if summary is None:  # it did not get as far as the tests
-            return code, set(), seen, out.splitlines(), set()
-        seen |= passes
-        runs.append(fails)
-        names = seen | set(expected)
-        failed = [{key(f, names) for f in r} for r in runs]
-        always = set.intersection(*failed)
-        if always == set(expected) or slow:
-            break
-        time.sleep(3)  # let a burst of load (another suite) pass before the next run
-    return code, always, seen, fails, set.union(*failed) - always
+    return max((x for x in names if fail.startswith(x + ":")), key=len, default=fail)
 
 
 def make_test_checks(n, name, tree, path, expected, known=()):
-    code, failing, seen, last, flaky = run_make_test(name, tree, path, expected, known)
-    for f in sorted(flaky):
-        print(f"NOTE snapshot {name}: check failed in some runs only (timing?): {f}")
+    """`make test` once in the copied tree: it must fail exactly the checks
+    `expected` (none for a full tree). Every QEMU suite runs under -icount,
+    so a run is the same every time and one run decides. Returns the names
+    of the checks that passed."""
+    env = {"PATH": path, "PYTHONPATH": "", "TMPDIR": os.environ.get("TMPDIR", "/tmp")}
+    # `make grade` runs every suite, as `make test` does, and keeps their
+    # output in grade.log: one run gives both the checks and the score.
+    code, out = sh("make -s grade", cwd=tree, timeout=3600, env=env)  # a hang guard only
+    log = os.path.join(tree, "grade.log")
+    out = open(log, encoding="utf-8").read() if os.path.exists(log) else out
+    passes, fails, summary = parse(out)
+    names = passes | set(known) | set(expected)
+    failing = {key(f, names) for f in fails}
+    lines = out.splitlines()
     if not expected:
         check(f"snapshot {name}: make test passes outside the repository, without noweb and pandoc",
-              not failing and code == 0, f"status {code}; failing: {sorted(failing)}", last)
-        return seen
+              summary is not None and not failing and code == 0,
+              f"status {code}; failing: {sorted(failing)}", lines, want="FAIL ")
+        return passes
     check(f"snapshot {name}: make test fails exactly the {len(expected)} exercise checks",
-          failing == set(expected),
+          summary is not None and failing == set(expected),
           f"unexpected failures {sorted(failing - set(expected))}, "
-          f"unexpected passes {sorted(set(expected) - failing)}", last)
-    unclear = [l for l in last if any(l.startswith(x + ":") for x in expected) and "needs exercise" not in l]
+          f"unexpected passes {sorted(set(expected) - failing)}", lines, want="FAIL ")
+    unclear = [l for l in fails if any(l.startswith(x + ":") for x in expected) and "needs exercise" not in l]
     check(f"snapshot {name}: each exercise failure names its exercise", not unclear, "", unclear)
-    return seen
+    return passes
+
+
+def grade_of(tree):
+    """(score, max) from the tree's grade.json and its last line, or None."""
+    try:
+        g = json.load(open(os.path.join(tree, "grade.json")))
+        return g["score"], g["max"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def student_grade(n, lab, tree, score, tmp):
+    """`make grade CH=n STUDENT=dir` on the lab tree with its tests/ deleted
+    gives the score the tree got by itself."""
+    student = os.path.join(tmp, f"student{n}")
+    shutil.copytree(tree, student, ignore=shutil.ignore_patterns("build", "grade.*"))
+    shutil.rmtree(os.path.join(student, "tests"))
+    code, out = sh(f"make -s grade CH={n} STUDENT={student}", timeout=900)
+    m = re.findall(r"^score: (\d+)/(\d+)$", out, re.M)
+    got = (int(m[-1][0]), int(m[-1][1])) if m else None
+    check(f"snapshot {lab}: make grade CH={n} STUDENT= (its tests/ deleted) gives its own score {score}",
+          got == score and code == 0, f"status {code}, score {got}", out.splitlines())
+    shutil.rmtree(student, ignore_errors=True)
 
 
 def tarball_checks(n, name):
-    tgz = os.path.join(OUT, name + ".tar.gz")
+    tgz = os.path.join(OUT, "lab" if name.endswith("-lab") else "full", name + ".tar.gz")
     ok = os.path.exists(tgz)
     if ok:
         with tarfile.open(tgz) as t:
             members = {m.name: m for m in t.getmembers()}
         run = members.get(f"{name}/tests/run.py")
         ok = f"{name}/Makefile" in members and f"{name}/README.md" in members and \
+            f"{name}/LICENSE" in members and f"{name}/LICENSE-BOOK" in members and \
             run is not None and run.mode & 0o111 and \
             all(m.name == name or m.name.startswith(name + "/") for m in members.values()) and \
             not any("/build/" in m for m in members)
-    check(f"snapshot {name}.tar.gz holds {name}/ with an executable tests/run.py and no build/",
+    check(f"snapshot {name}.tar.gz holds {name}/ with the licences, an executable tests/run.py and no build/",
           ok, "missing or wrong")
 
 
 def main():
-    code, out = sh("make -s snapshots", timeout=300)
+    code, out = sh("make -s snapshots")
     if chapters() == list(range(1, len(SOURCES) + 1)):
         check("make snapshots writes every chapter's trees and tarballs", code == 0,
               f"status {code}", out.splitlines())
@@ -204,15 +221,19 @@ def main():
         check("noweb and pandoc are off the PATH of the snapshot runs", c != 0, o, o.splitlines())
         for n in chapters():
             exercises = book.exercises(n)
-            listed = EXERCISE_CHECKS.get(n, {})
-            missing = [x for x in exercises if not listed.get(x)]
-            check(f"chapter {n}: every exercise lists the checks it makes fail (EXERCISE_CHECKS)",
-                  not missing, f"no checks for {missing} in tangle/snapshot.py")
-            expected = [c for x in exercises for c in listed.get(x, [])]
             full, lab = f"ch{n}", f"ch{n}-lab"
+            try:
+                grading = json.load(open(os.path.join(OUT, "lab", lab, "tests", "grading.json")))
+            except (OSError, ValueError):
+                grading = {"exercises": []}
+            declared = [p["name"] for e in grading["exercises"] for p in e["parts"]]
+            check(f"chapter {n}: every exercise declares its checks (<<checks: X>>)",
+                  sorted(declared) == sorted(exercises), f"stubs {exercises}, declared {declared}")
+            expected = [c for e in grading["exercises"] for c in e["checks"]]
+            full_marks = sum(e["points"] for e in grading["exercises"])
             trees = {}
             for name in (full, lab):
-                src = os.path.join(OUT, name)
+                src = os.path.join(OUT, "lab" if name == lab else "full", name)
                 if not os.path.isdir(src):
                     check(f"snapshot {name} exists", False, f"{src} is missing")
                     continue
@@ -223,23 +244,41 @@ def main():
             seen = set()
             if full in trees:
                 seen = make_test_checks(n, full, trees[full], path, [])
+                sh("make -s all", cwd=trees[full], env={"PATH": path})  # a suite may clean up
+                problems = lint(trees[full])
+                check(f"snapshot {full}: reads as hand-written: every declaration defined, every "
+                      f"definition and macro used, no chapter history, blank lines between "
+                      f"definitions", not problems, f"{len(problems)} problems", problems)
                 stale = [c for c in expected if c not in seen]
                 check(f"snapshot {full}: each exercise check is a real check that passes in the full tree",
                       not stale, f"never passed: {stale}")
+                if exercises:
+                    score = grade_of(trees[full])
+                    check(f"snapshot {full}: make grade scores full marks, {full_marks}/{full_marks}",
+                          score == (full_marks, full_marks), f"score {score}")
             if lab in trees and full in trees:
                 if not exercises:
-                    same = [f for f in sources_of(os.path.join(OUT, full)) if f != "README.md"]
+                    f_dir, l_dir = os.path.join(OUT, "full", full), os.path.join(OUT, "lab", lab)
+                    same = [f for f in sources_of(f_dir) if f != "README.md"]
                     differ = [f for f in same
-                              if open(os.path.join(OUT, full, f), "rb").read() !=
-                              open(os.path.join(OUT, lab, f), "rb").read()]
+                              if open(os.path.join(f_dir, f), "rb").read() !=
+                              open(os.path.join(l_dir, f), "rb").read()]
                     check(f"snapshot {lab}: chapter {n} has no exercises, so it equals {full} "
                           f"but for its README", not differ and
-                          sorted(same + ["README.md"]) == sorted(sources_of(os.path.join(OUT, lab))),
+                          sorted(same + ["README.md"]) == sorted(sources_of(l_dir)),
                           f"differ: {differ}")
                     continue
-                todo, _ = sh(f"grep -rlq TODO kernel user", cwd=trees[lab])
+                # stubs may leave a solution's helpers unused: text checks only
+                problems = lint(trees[lab], symbols=False)
+                check(f"snapshot {lab}: no chapter history, no unused macro, blank lines "
+                      f"between definitions", not problems, f"{len(problems)} problems", problems)
+                todo, _ = sh("grep -rlq TODO kernel user", cwd=trees[lab])
                 check(f"snapshot {lab}: the stubs carry TODO comments", todo == 0, "no TODO found")
                 make_test_checks(n, lab, trees[lab], path, expected, seen)
+                score = grade_of(trees[lab])
+                check(f"snapshot {lab}: make grade scores below full marks",
+                      score is not None and score[0] < score[1] == full_marks, f"score {score}")
+                student_grade(n, lab, trees[lab], score, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     done()

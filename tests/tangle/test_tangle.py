@@ -242,6 +242,8 @@ def error_cases():
          "uses itself through kernel/a.c -> ping -> pong -> ping"),
         ("solution without stub", one("err-solution-nostub"), 1,
          ("<<solution: add two numbers>>=", 1), "has no <<stub: add two numbers>>"),
+        ("exercise without its checks", one("err-nochecks"), 1,
+         ("<<stub: add two numbers>>=", 1), "has no <<checks: add two numbers>>= chunk"),
         ("use of a chunk a later chapter defines",
          ["fixtures/err-later-ch1.nw", "fixtures/err-later-ch2.nw"], 1, ("<<from the future>>", 1),
          f"first defined later, at fixtures/err-later-ch2.nw:{later_def}"),

@@ -1,6 +1,7 @@
 // Host tests for the SV39 page table in out/ch4/kernel/vm.c, over 8 MiB of
 // simulated RAM: map, translate and unmap across all three levels, pt_free
-// restoring the free-frame count, out-of-frames failure, kernel bugs caught.
+// restoring the free-frame count, out-of-frames failure, kernel bugs caught,
+// and pt_va_to_pa, which gives the DBCN console physical addresses.
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -215,6 +216,73 @@ static void test_superpage_leaf(void)
     frame_free(big);
 }
 
+// What the DBCN console is handed from chapter 4 on: a kernel stack at a
+// high address, its two pages in frames that are not neighbours, and a
+// buffer across the page boundary. pt_va_to_pa must give two stretches,
+// each in the right frame, stop at megapage leaves, and say 0 for holes.
+static void test_va_to_pa(void)
+{
+    setup();
+    struct page_table pt;
+    pt_create(&pt);
+    uint64 top = ~0UL - 4096 + 1 - 4096; // a page below the trampoline, like a stack
+    ppn_t hi = frame_alloc(), gap = frame_alloc(), lo = frame_alloc();
+    pt_map(&pt, va_floor(va(top - PGSIZE)), hi, PTE_R | PTE_W);
+    pt_map(&pt, va_floor(va(top - 2 * PGSIZE)), lo, PTE_R | PTE_W);
+    uint64 buf = top - PGSIZE - 100, run = 0; // 100 bytes in the lower page, then the upper
+    uint64 pa1 = pt_va_to_pa(&pt, buf, &run);
+    check(pa1 == ppn_to_pa(lo).v + PGSIZE - 100 && run == 100,
+          "pt_va_to_pa: a stack buffer's first stretch ends at the page end",
+          "pa %#lx run %lu", pa1, run);
+    uint64 pa2 = pt_va_to_pa(&pt, buf + run, &run);
+    check(pa2 == ppn_to_pa(hi).v && run == PGSIZE,
+          "pt_va_to_pa: the second stretch starts in the other frame", "pa %#lx run %lu", pa2, run);
+    check(ppn_to_pa(hi).v != ppn_to_pa(lo).v + PGSIZE, "test setup: frames are not neighbours",
+          "they are");
+    char *p = pa_to_ptr(pa(pa1)), *q = pa_to_ptr(pa(pa2));
+    check(p == (char *)pa_to_ptr(ppn_to_pa(lo)) + PGSIZE - 100 && q == pa_to_ptr(ppn_to_pa(hi)),
+          "pt_va_to_pa: the stretches are where the page table says", "they are not");
+    run = 7;
+    check(pt_va_to_pa(&pt, top, &run) == 0 && run == 0, "pt_va_to_pa: unmapped gives 0, run 0",
+          "run %lu", run);
+    check(pt_va_to_pa(&pt, 0x1000, &run) == 0 && run == 0,
+          "pt_va_to_pa: an empty root slot gives 0", "run %lu", run);
+    // A 2 MiB megapage at level 1, as the kernel maps RAM (pt_map_2m).
+    uint64 mega = 2UL << 20, where = RAM_BASE + 4 * mega;
+    check(pt_map_2m(&pt, va_floor(va(where)), pa_floor(pa(where)), PTE_R | PTE_W) == 0,
+          "pt_map_2m for the test", "failed");
+    uint64 pm = pt_va_to_pa(&pt, where + mega - 10, &run);
+    check(pm == where + mega - 10 && run == 10, "pt_va_to_pa: a megapage leaf, identity",
+          "pa %#lx run %lu", pm, run);
+    pm = pt_va_to_pa(&pt, where, &run);
+    check(pm == where && run == mega, "pt_va_to_pa: a megapage's run is 2 MiB", "pa %#lx run %lu",
+          pm, run);
+    pt_unmap(&pt, va_floor(va(top - PGSIZE)));
+    pt_unmap(&pt, va_floor(va(top - 2 * PGSIZE)));
+    pt_free(&pt);
+    frame_free(hi), frame_free(gap), frame_free(lo);
+}
+
+// mmap's pages (PTE_MMAP) belong to the page table: pt_free frees their
+// frames with the table pages, and leaves the frames of other leaves alone.
+static void test_free_mmap_leaves(void)
+{
+    setup();
+    struct page_table pt;
+    pt_create(&pt);
+    ppn_t mine = frame_alloc(), theirs = frame_alloc();
+    pt_map(&pt, vpn(0x100), mine, PTE_R | PTE_W | PTE_U | PTE_MMAP);
+    pt_map(&pt, vpn(0x101), theirs, PTE_R | PTE_W | PTE_U);
+    uint64 before = frame_free_count();
+    pt_free(&pt);
+    check(frame_free_count() == before + 4, "pt_free: three table pages and the PTE_MMAP frame",
+          "%lu frames freed", frame_free_count() - before);
+    ppn_t again = frame_alloc(); // the most recently freed frame comes back first
+    check(again.v != theirs.v, "pt_free: the other leaf's frame stays allocated", "it was freed");
+    frame_free(again);
+    frame_free(theirs);
+}
+
 int main(void)
 {
     rand_seed(3);
@@ -223,5 +291,7 @@ int main(void)
     test_kernel_bugs();
     test_out_of_frames();
     test_superpage_leaf();
+    test_va_to_pa();
+    test_free_mmap_leaves();
     return finish("test_vm");
 }
