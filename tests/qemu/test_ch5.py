@@ -118,19 +118,50 @@ def default_run():
               for l in lines) and got.get("ch5_fork_bomb") == 0, "missing", lines,
           want="fork_bomb: a chain")
 
+    heap = [int(m.group(1)) for l in lines
+            if (m := re.match(r"^\[kernel\] free heap bytes (?:before INIT|at the end): (\d+)$", l))]
+    check("ch5: the kernel heap's free bytes at the end equal those at boot",
+          len(heap) == 2 and heap[0] == heap[1], f"got {heap}", lines, want="free heap bytes")
+    for line in ("fork_copy: the child sees its values",
+                 "fork_copy: the child, after writing sees its values",
+                 "fork_copy: the parent, after the child wrote sees its values"):
+        check(f"ch5: fork copies stack, data, heap, mmap pages and floats: '{line}'",
+              line in lines, "missing", lines, want=line)
+    exercises(lines, got)
     earlier(lines, got)
+
+
+def exercises(lines, got):
+    """Exercise 5: spawn (5a) and stride scheduling with set_priority (5b)."""
+    check("ch5 exercise spawn: a spawned child runs and is reaped with its exit code",
+          all(l in lines for l in ("spawn: ch5_args -> a pid", "spawn: waitpid gets it: yes",
+                                   "spawn: its exit code (argc) = 1")),
+          "missing", lines, want="spawn: ")
+    check("ch5 exercise spawn: unknown names and bad pointers are refused",
+          "spawn: unknown name -> -1" in lines and "spawn: path at address 16 -> -1" in lines,
+          "missing", lines, want="spawn: ")
+    check("ch5 exercise spawn: spawn until the table is full, then everything is reaped",
+          "spawn: until the table is full, then all reaped: yes" in lines, "missing", lines,
+          want="spawn: until")
+    check("ch5 exercise stride: set_priority accepts 2 and refuses 1, 0 and -10",
+          "stride: set_priority(1) -> -1, set_priority(0) -> -1, set_priority(-10) -> -1" in lines
+          and "stride: set_priority(2) -> 2" in lines, "missing", lines, want="stride: set_priority")
+    check("ch5 exercise stride: shares proportional to priority within 30%",
+          "stride: shares within 30% of each other: yes" in lines, "missing", lines,
+          want="stride: shares")
 
 
 def earlier(lines, got):
     """Chapters 2-4's programs, each started by INIT: their own lines, and
     the exit codes INIT reports for them (-1 for a kill, by pid)."""
-    killed = ["ch2_02_store_null", "ch2_03_sret", "ch2_04_csr", "ch2_05_illegal",
+    killed = ["ch2_02_store_null", "ch2_03_sret", "ch2_04_csr", "ch2_05_illegal", "ch2_08_counters",
               "ch4_00_kernel_load", "ch4_01_kernel_store", "ch4_02_stack_overflow",
               "ch4_07_mmap_readonly", "ch4_08_after_munmap"]
     for name in killed:
         check(f"ch5: {name} is killed: INIT sees exit code -1", got.get(name) == -1,
               f"got {got.get(name)}", lines, want=f"initproc: {name}")
-    for name in ("ch2_00_hello", "ch2_07_bad_syscall", "ch3_00_yield_a", "ch3_01_yield_b",
+    for name in ("ch2_00_hello", "ch2_07_bad_syscall", "ch2_09_fp_dirty", "ch2_10_fp_clean",
+                 "ch3_10_fp_a", "ch3_11_fp_b", "ch3_12_fp_c", "ch5_fork_copy", "ch3_00_yield_a", "ch3_01_yield_b",
                  "ch3_02_yield_c", "ch3_03_cpu_a", "ch3_04_cpu_b", "ch3_05_cpu_c", "ch3_06_sleep",
                  "ch3_07_hog", "ch3_08_quick", "ch3_09_trace", "ch4_03_same_va_a",
                  "ch4_04_same_va_b", "ch4_05_mmap", "ch4_06_sbrk", "ch4_09_cross_page",
@@ -144,6 +175,10 @@ def earlier(lines, got):
     check("ch5: same_va A and B see their own data after yielding",
           "same_va A: after yielding, data = 1000" in lines and "same_va B: after yielding, data = 2000" in lines,
           "missing", lines, want="same_va")
+    for pat in ("fp A: results as when run alone", "fp B: results as when run alone",
+                "fp C: results as when run alone", "fp_clean: starts clean",
+                "counters: rdtime works (time > 0)"):
+        check(f"ch5: earlier program line '{pat}'", pat in lines, "missing", lines, want=pat)
     check("ch5: trace counts exactly (chapter 3's exercise, per process)",
           "trace: write count 8" in lines, "missing", lines, want="trace:")
 
