@@ -9,7 +9,9 @@
 #   make snapshots-git                 out/snapshots/git: a commit per chapter, a chN-lab branch each
 #   make grade CH=n STUDENT=dir [EXTRA_TESTS=dir]   grade a student's tree with the book's own tests
 
-SNAPSHOT := $(PYTHON) tangle/snapshot.py
+# Lab trees carry the student edition in doc/ when `make book` has built it.
+SNAPSHOT := $(PYTHON) tangle/snapshot.py \
+	$(if $(wildcard out/book-student/index.html),--student-book out/book-student)
 SNAPSHOT_LAB = $(if $(filter all,$(LAB)),--lab --lab-all,$(if $(filter-out 0 no,$(LAB)),--lab)) \
 	$(if $(EXERCISES),--lab --exercises $(EXERCISES))
 

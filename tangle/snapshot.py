@@ -92,7 +92,7 @@ def chapter_text(path):
     in_code = False
     where = None  # "intro", "exercises", "statement" or None
     lang, buf = None, []
-    heading = re.compile(r"^(#{1,2}) \[(.*?)\]\{lang=zh-CN\} \[(.*?)\]\{lang=en\}\s*(\{#([^ }]*).*\})?\s*$")
+    heading = re.compile(r"^(#{1,3}) \[(.*?)\]\{lang=zh-CN\} \[(.*?)\]\{lang=en\}\s*(\{#([^ }]*).*\})?\s*$")
     for line in open(path, encoding="utf-8").read().splitlines():
         if in_code:
             if line == "@" or line.startswith("@ "):
@@ -107,10 +107,17 @@ def chapter_text(path):
             if level == "#":
                 info["title"] = {"zh-CN": zh, "en": en}
                 where = "intro"
+            elif level == "###":
+                # a subsection matters only as an exercise statement
+                if en.startswith("Exercise"):
+                    info["statement"].append(({"zh-CN": zh, "en": en}, {}))
+                    where = "statement"
+                elif where == "statement":
+                    where = None
             else:
                 info["sections"].append((anchor, {"zh-CN": zh, "en": en}))
                 where = "exercises" if anchor.endswith(("-exercises", "-questions")) else None
-                if level == "##" and en.startswith("Exercise"):
+                if level in ("##", "###") and en.startswith("Exercise"):
                     # the exercise statement: every section titled "Exercise..."
                     info["statement"].append(({"zh-CN": zh, "en": en}, {}))
                     where = where or "statement"
@@ -504,7 +511,9 @@ def choose(book, n, lab, select=None, lab_all=False):
     stubbed part names); table is a list of {number, points, checks, parts}."""
     in_force = book.exercise_checks(n)
     own = set(book.exercises(n))
-    parts = [e for e in in_force if lab_all or e["name"] in own]
+    # LAB=all: an earlier chapter's exercise joins only if this chapter
+    # redeclares its checks in its own tests' names (<<checks: X [replace]>>).
+    parts = [e for e in in_force if e["name"] in own or (lab_all and e["chapter"] == n)]
     if select:
         wanted = set()
         for token in select:
@@ -536,20 +545,23 @@ def choose(book, n, lab, select=None, lab_all=False):
     return table, [e["name"] for e in parts] if lab else []
 
 
-def write_doc(tmp, n, info, places):
-    """doc/: the chapter in the student edition if the book has one
-    (out/book-student/), else the chapter's exercise statement in full."""
+STUDENT_BOOK = None  # --student-book: where make snapshot found the student edition
+
+
+def write_doc(tmp, n, info, places, student_book=None):
+    """doc/: the chapter's exercise statement in full (exercises.md), and
+    the chapter in the student edition when `student_book` (a built
+    out/book-student/) is given. Tests never pass it, so what they check
+    does not depend on whether or when the book was built."""
     doc = os.path.join(tmp, "doc")
     os.makedirs(doc)
-    student = os.path.join(REPO, "out", "book-student")
-    page = os.path.join(student, f"ch{n}.html")
-    if os.path.exists(page):
+    page = os.path.join(student_book or "", f"ch{n}.html")
+    if student_book and os.path.exists(page):
         for f in [f"ch{n}.html", f"ch{n}.pdf", "book.pdf", "style.css", "lang.js"]:
-            if os.path.exists(os.path.join(student, f)):
-                shutil.copy2(os.path.join(student, f), os.path.join(doc, f))
-        if os.path.isdir(os.path.join(student, "assets")):
-            shutil.copytree(os.path.join(student, "assets"), os.path.join(doc, "assets"))
-        return
+            if os.path.exists(os.path.join(student_book, f)):
+                shutil.copy2(os.path.join(student_book, f), os.path.join(doc, f))
+        if os.path.isdir(os.path.join(student_book, "assets")):
+            shutil.copytree(os.path.join(student_book, "assets"), os.path.join(doc, "assets"))
     out = [f"<!-- doc/exercises.md: the exercises of chapter {n}, as the book states them "
            "(written by the book's snapshot tool). -->", ""]
     for lang in ("zh-CN", "en"):
@@ -627,7 +639,7 @@ def write_snapshot(book, sources, n, lab, out_dir, select=None, lab_all=False):
 
     info = chapter_text(sources[n - 1])
     if lab and table:
-        write_doc(tmp, n, info, places)
+        write_doc(tmp, n, info, places, STUDENT_BOOK)
     if "README.md" not in files:
         with open(os.path.join(tmp, "README.md"), "w", encoding="utf-8") as f:
             f.write(readme(n, lab, sources[n - 1], info, places, table, files, makefile))
@@ -764,6 +776,7 @@ def write_patch(book, sources, n, out_dir, reuse=False):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chapter", type=int)
+    ap.add_argument("--student-book", help="a built student edition to put in lab trees' doc/")
     ap.add_argument("--lab", action="store_true", help="exercise stubs instead of solutions")
     ap.add_argument("--lab-all", action="store_true",
                     help="with --lab: stub earlier chapters' exercises too")
@@ -778,6 +791,8 @@ def main():
     ap.add_argument("--out", default=os.path.join("out", "snapshots"))
     ap.add_argument("sources", nargs="+")
     args = ap.parse_args()
+    global STUDENT_BOOK
+    STUDENT_BOOK = args.student_book
     try:
         book = Book(args.sources)
         last = len(book.chapters)

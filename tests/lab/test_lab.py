@@ -43,7 +43,10 @@ def solution_lines(book, n):
     stub and of that tree with the solutions left out. Short lines (`}`,
     `return 0;`) say nothing and are skipped."""
     last = len(book.chapters)
-    stubs = {norm(l) for p in book.pieces if p.name.startswith("stub: ")
+    # Lines of stubs, and of any chunk that is no solution (an earlier
+    # chapter's plain code, which the book shows as an earlier version, may
+    # hold the same line as a later solution), give nothing away.
+    stubs = {norm(l) for p in book.pieces if not p.name.startswith("solution: ")
              for line in p.body for l in ["".join(i[1] for i in line if i[0] == "text")]}
     out = {}
     defs = book.definitions(n)
