@@ -3,6 +3,8 @@
 #
 #   make run [CH=n] [APPS=dir] [MEM=128M] [LOG=info]   boot chapter n (default: last)
 #            [CONSOLE=dbcn|legacy]                   console path without probing (tests)
+#            [INIT=name]                             the first process (chapter 5 on)
+#   make shell                                      chapter 5 on: the book's shell as INIT
 #   make test                                       every test; ends "N passed, N failed"
 #   make test-repeat [N=20]                         every QEMU suite N times beside another (load)
 #   make debug CH=n                                 QEMU halted, GDB attached
@@ -16,10 +18,10 @@ CH ?= $(LAST)
 PYTHON ?= python3
 TANGLE := $(PYTHON) tangle/nwtangle.py
 # Pass only what the user set, so each chapter's own defaults apply.
-KERNEL_VARS := $(foreach v,MEM LOG PANIC_TEST CONSOLE,$(if $($(v)),$(v)=$($(v)))) \
+KERNEL_VARS := $(foreach v,MEM LOG PANIC_TEST CONSOLE INIT,$(if $($(v)),$(v)=$($(v)))) \
 	$(if $(APPS),APPS=$(abspath $(APPS)))
 
-.PHONY: all deps deps-test tangle check run debug build test test-repeat clean FORCE
+.PHONY: all deps deps-test tangle check run shell debug build test test-repeat clean FORCE
 
 all: build
 
@@ -44,6 +46,10 @@ build: tangle
 
 run: tangle
 	@$(MAKE) -s -C out/ch$(CH) run $(KERNEL_VARS)
+
+# Type commands to the book's shell (chapter 5 on); Ctrl-D or `exit` ends it.
+shell: tangle
+	@$(MAKE) -s -C out/ch$(CH) run $(KERNEL_VARS) INIT=sh
 
 # The #line directives name chapters/*.nw; GDB looks for them beside the tree.
 debug: tangle
