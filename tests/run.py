@@ -18,11 +18,21 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+# The longest suites start first, so the two workers finish together.
+LONG_FIRST = ["tests/snapshot/", "tests/book/", "tests/bench/", "tests/stress/", "tests/lab/",
+              "tests/qemu/"]
+
+
+def order(suite):
+    rank = [i for i, d in enumerate(LONG_FIRST) if suite.startswith(d)]
+    return (rank[0] if rank else len(LONG_FIRST), suite)
+
+
 def suites(args):
     if args:
         return args
     found = sorted(glob.glob(os.path.join(ROOT, "tests", "*", "test_*")))
-    return [os.path.relpath(f, ROOT) for f in found if os.access(f, os.X_OK)]
+    return sorted((os.path.relpath(f, ROOT) for f in found if os.access(f, os.X_OK)), key=order)
 
 
 def run(suite):

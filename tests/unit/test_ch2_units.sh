@@ -10,7 +10,7 @@ if [ -d chapters ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-CFLAGS="-std=gnu11 -g -O1 -Wall -Werror -fsanitize=address,undefined -fno-sanitize-recover=all"
+CFLAGS="-std=gnu11 -g -O1 -fno-builtin -Wall -Werror -fsanitize=address,undefined -fno-sanitize-recover=all"
 if ! gcc $CFLAGS -I$T/kernel -I$T/user/lib -Dprintf=user_printf -Dwrite=user_write \
         -c $T/user/lib/printf.c -o "$tmp/printf.o" 2>"$tmp/err" ||
    ! gcc $CFLAGS -I$T/kernel -c $T/kernel/format.c -o "$tmp/format.o" 2>>"$tmp/err" ||
