@@ -90,6 +90,7 @@ def chapter_text(path):
     questions section included; code chunks are skipped."""
     info = {"title": {}, "intro": {}, "sections": [], "exercises": {}, "statement": []}
     in_code = False
+    solution = 0  # depth inside a ::: {.solution} or {.answers} div
     where = None  # "intro", "exercises", "statement" or None
     lang, buf = None, []
     heading = re.compile(r"^(#{1,3}) \[(.*?)\]\{lang=zh-CN\} \[(.*?)\]\{lang=en\}\s*(\{#([^ }]*).*\})?\s*$")
@@ -123,8 +124,13 @@ def chapter_text(path):
                     where = where or "statement"
             continue
         if lang is None:
+            # solutions and answers stay in the reader's book: skip those divs
+            if re.match(r"^::: \{\.(solution|answers)\b", line) or (solution and line.startswith("::: ")):
+                solution += 1
+            elif solution and line.strip() == ":::":
+                solution -= 1
             m = re.match(r"^::: \{lang=(zh-CN|en)\}\s*$", line)
-            if m and where:
+            if m and where and not solution:
                 lang, buf = m.group(1), []
             continue
         if line.strip() == ":::":
