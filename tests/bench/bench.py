@@ -13,10 +13,11 @@ shutdown). Prints one table and writes out/bench/results.json.
 Chapters 2-4 run every program of the APPS dir and end with "All
 applications completed!". Chapter 5 on, the kernel starts one program, INIT
 (make INIT=name), and ends with "[kernel] init exited with code 0": each
-bench program is run as INIT. There the yield rows come from one program
-that forks k-1 copies of itself (all of them yield in turn, the parent
-measures), and the launch rows are left out: no kernel-side launch is left
-to measure (fork and exec have rows of their own, from proc.c).
+bench program is run as INIT, named "bench". There the yield rows come from
+one program that forks k-1 copies of itself (all of them yield in turn, the
+parent measures; honest figures for k processes in the ready queue), and the
+launch rows are left out: the kernel loads no programs at boot any more
+(fork and exec have rows of their own, from proc.c, which execs exit0.c).
 
 usage: bench.py [--quick] [--json PATH] [--trees DIR] [--chapters 2,3,4,5]
   --quick    fewer task counts (the repeatability test)
