@@ -10,7 +10,16 @@ fixed [kernel] lines kept; U-mode counter access through
 scounteren; the chapter 4 kernel also times frame and heap pairs at
 shutdown). Prints one table and writes out/bench/results.json.
 
-usage: bench.py [--quick] [--json PATH] [--trees DIR] [--chapters 2,3,4]
+Chapters 2-4 run every program of the APPS dir and end with "All
+applications completed!". Chapter 5 on, the kernel starts one program, INIT
+(make INIT=name), and ends with "[kernel] init exited with code 0": each
+bench program is run as INIT, named "bench". There the yield rows come from
+one program that forks k-1 copies of itself (all of them yield in turn, the
+parent measures; honest figures for k processes in the ready queue), and the
+launch rows are left out: the kernel loads no programs at boot any more
+(fork and exec have rows of their own, from proc.c, which execs exit0.c).
+
+usage: bench.py [--quick] [--json PATH] [--trees DIR] [--chapters 2,3,4,5]
   --quick    fewer task counts (the repeatability test)
   --trees    where the chapter trees chN/ are (default out/)
 """
@@ -36,14 +45,31 @@ TASKS = (1, 2, 8, 16, 32)
 # wall-clock limit only catches one that idles.
 HANG_GUARD = "ulimit -t 300; timeout 1800"
 
-# Targets on the chapter 4 kernel (issue 9): figure -> (limit, how to say it)
+# Targets, per chapter: figure -> the most it may cost. Chapter 4: issue 9;
+# chapter 5: issue 12.
 TARGETS = {
-    "null_syscall": 150,
-    "yield_switch_2": 250,
-    "boot_first_instr_128M": 12_300_000,
-    "boot_first_instr_1G": 12_300_000,
-    "boot_kernel_share_128M": 400_000,
-    "boot_kernel_share_1G": 400_000,
+    4: {
+        "null_syscall": 150,
+        "yield_switch_2": 250,
+        "boot_first_instr_128M": 12_300_000,
+        "boot_first_instr_1G": 12_300_000,
+        "boot_kernel_share_128M": 400_000,
+        "boot_kernel_share_1G": 400_000,
+    },
+    5: {
+        "getpid": 180,
+        "fork_exit_wait_16k": 40_000,
+        "fork_exit_wait_1m": 1_500_000,
+        "fork_exec_exit_wait": 100_000,
+    },
+}
+# Issue 12's reference figures (same QEMU 7.2 and OpenSBI 1.1): the C
+# course's chapter 5 kernel and xv6-riscv.
+REFERENCE5 = {
+    "getpid": (353, 1_130),
+    "fork_exit_wait_16k": (371_088, 518_935),
+    "fork_exit_wait_1m": (12_000_989, 12_238_227),
+    "fork_exec_exit_wait": (511_809, 1_574_813),
 }
 
 
@@ -73,14 +99,19 @@ class Tree:
             shutil.rmtree(self.dir)
         shutil.copytree(src, self.dir, ignore=shutil.ignore_patterns("build"))
 
-    def run(self, appdir, mem="128M"):
-        sh(f"make -s all BENCH=1 LOG=off APPS={appdir}", cwd=self.dir)
+    def run(self, appdir, mem="128M", init=None):
+        """Chapters 2-4: run every program of appdir. Chapter 5 on: run
+        program `init` of appdir as INIT, which must exit with 0."""
+        sh(f"make -s all BENCH=1 LOG=off APPS={appdir}" + (f" INIT={init}" if init else ""),
+           cwd=self.dir)
         cmd = (f"{HANG_GUARD} {QEMU} -machine virt -nographic -bios {BIOS} -m {mem} "
                f"-kernel build/kernel.elf -icount {ICOUNT}")
         p = subprocess.run(cmd, shell=True, cwd=self.dir, capture_output=True, text=True,
                            errors="replace")
         out = p.stdout + p.stderr
-        if p.returncode != 0 or "All applications completed!" not in out:
+        done = (re.search(r"^\[kernel\] init exited with code 0\s*$", out, re.M) if init
+                else "All applications completed!" in out)
+        if p.returncode != 0 or not done:
             raise RuntimeError(f"ch{self.ch} run failed ({p.returncode}):\n{out[-3000:]}")
         return out
 
@@ -111,25 +142,45 @@ def apps(work, name):
     return d
 
 
+def run_one(t, work, src, name, mem="128M", defines=""):
+    """Run the single program src on tree t: the only app, named name
+    (chapters 2-4), or INIT (chapter 5 on), always named "bench": INIT is a
+    compiler flag, and one name for all keeps the kernel from being rebuilt
+    for each program."""
+    d = apps(work, f"ch{t.ch}-{name}")
+    init = "bench" if t.ch >= 5 else None
+    compile_app(t.ch, src, f"{d}/{init or name}", 0, defines)
+    return parse(t.run(d, mem=mem, init=init))
+
+
 def bench_chapter(ch, src, work, tasks, sbi):
     t = Tree(ch, src, work)
     r = {}
     # Single-task figures.
-    d = apps(work, f"ch{ch}-sys")
-    compile_app(ch, "sys.c", f"{d}/a_sys", 0)
-    v = parse(t.run(d))
-    for k in ("null_syscall", "write_1byte", "mmap_touch_munmap", "timer_interrupt",
+    v = run_one(t, work, "sys.c", "a_sys")
+    for k in ("null_syscall", "getpid", "write_1byte", "mmap_touch_munmap", "timer_interrupt",
               "frame_pair_x100", "kmalloc_pair_x100"):
         if k in v:
             r[k.replace("_x100", "")] = v[k] / 100 if k.endswith("_x100") else v[k]
     # Boot: reset to the first user instruction, and the kernel's share of it.
-    d = apps(work, f"ch{ch}-boot")
-    compile_app(ch, "boot.c", f"{d}/a_boot", 0)
     for mem in ("128M", "1G"):
-        v = parse(t.run(d, mem=mem))
+        v = run_one(t, work, "boot.c", "a_boot", mem=mem)
         r[f"boot_first_instr_{mem}"] = v["first_instr"]
         r[f"boot_kernel_share_{mem}"] = v["first_instr"] - sbi[mem]
     if ch < 3:
+        return r
+    if ch >= 5:
+        # Yield between one program and its k-1 forked copies.
+        for k in tasks:
+            v = run_one(t, work, "yield.c", f"yield{k}", defines=f"-DIDX=0 -DNT={k}")
+            r[f"yield_switch_{k}" if k > 1 else "yield_alone"] = v["yield_x100"] / 100
+        # fork, exec, exit and waitpid: proc.c is INIT and execs exit0.
+        d = apps(work, f"ch{ch}-proc")
+        compile_app(ch, "proc.c", f"{d}/bench", 0)
+        compile_app(ch, "exit0.c", f"{d}/exit0", 0)
+        v = parse(t.run(d, init="bench"))
+        for k in ("fork_exit_wait_16k", "fork_exec_exit_wait", "fork_exit_wait_1m"):
+            r[k] = v[k]
         return r
     # Yield between k tasks; launch cost as the task count grows.
     first = {}
@@ -150,6 +201,7 @@ def bench_chapter(ch, src, work, tasks, sbi):
 
 ROWS = [
     ("null_syscall", "null syscall round trip U->S->U (trace, bad request)"),
+    ("getpid", "getpid round trip"),
     ("write_1byte", "write of 1 byte"),
     ("yield_alone", "yield, only task (no switch)"),
     ("yield_switch_2", "yield: one full switch, 2 tasks"),
@@ -169,6 +221,9 @@ ROWS = [
     ("mmap_touch_munmap", "mmap + touch + munmap of one page"),
     ("frame_pair", "frame alloc/free pair (kernel)"),
     ("kmalloc_pair", "kmalloc(64)/kfree pair (kernel)"),
+    ("fork_exit_wait_16k", "fork + exit + waitpid, 16 KiB process"),
+    ("fork_exit_wait_1m", "  the same after touching 1 MiB of heap"),
+    ("fork_exec_exit_wait", "fork + exec + exit + waitpid"),
 ]
 
 
@@ -183,30 +238,32 @@ def fmt(v):
 def table(res, chs):
     w = max(len(d) for _, d in ROWS)
     head = f"{'guest instructions':{w}}" + "".join(f"{'ch' + str(c):>13}" for c in chs)
-    head += f"{'ch4 target':>15}"
+    head += f"{'target':>20}"
     lines = [head, "-" * len(head)]
     for key, desc in ROWS:
         cells = [res.get(str(c), {}).get(key) for c in chs]
         if all(x is None for x in cells):
             continue
-        tgt = TARGETS.get(key)
+        tgt = next((f"ch{c} <= {fmt(t[key])}" for c, t in TARGETS.items() if key in t), "")
         row = f"{desc:{w}}" + "".join(f"{fmt(x):>13}" for x in cells)
-        row += f"{('<= ' + fmt(tgt)) if tgt else '':>15}"
+        row += f"{tgt:>20}"
         lines.append(row)
     return "\n".join(lines)
 
 
-def verdicts(r4):
-    """The issue's targets on the chapter 4 kernel: (figure, ok, text)."""
+def verdicts(ch, r):
+    """The issues' targets on chapter ch's kernel: (figure, ok, text)."""
     out = []
-    for key, lim in TARGETS.items():
-        v = r4.get(key)
+    for key, lim in TARGETS.get(ch, {}).items():
+        v = r.get(key)
         if v is not None:
-            out.append((key, v <= lim, f"{key} = {fmt(v)} (target <= {fmt(lim)})"))
-    y2, y32 = r4.get("yield_switch_2"), r4.get("yield_switch_32")
-    if y2 and y32:
+            ref = (f"; C course {fmt(REFERENCE5[key][0])}, xv6 {fmt(REFERENCE5[key][1])}"
+                   if ch == 5 and key in REFERENCE5 else "")
+            out.append((key, v <= lim, f"ch{ch} {key} = {fmt(v)} (target <= {fmt(lim)}{ref})"))
+    y2, y32 = r.get("yield_switch_2"), r.get("yield_switch_32")
+    if ch == 4 and y2 and y32:
         out.append(("yield_switch_32", abs(y32 - y2) <= 0.1 * y2,
-                    f"yield_switch_32 = {fmt(y32)} (target within 10% of {fmt(y2)})"))
+                    f"ch4 yield_switch_32 = {fmt(y32)} (target within 10% of {fmt(y2)})"))
     return out
 
 
@@ -218,6 +275,7 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "out", "bench", "work"))
     ap.add_argument("--chapters", default="")
     a = ap.parse_args()
+    a.work, a.trees = os.path.abspath(a.work), os.path.abspath(a.trees)
     chs = [int(c) for c in a.chapters.split(",") if c] or sorted(
         int(n[2:]) for n in os.listdir(a.trees)
         if re.fullmatch(r"ch\d+", n) and int(n[2:]) >= 2)
@@ -232,8 +290,8 @@ def main():
     print(f"make bench: {qv}, -icount {ICOUNT}; user-loop figures include the loop "
           f"(about 7 instructions); OpenSBI alone: {fmt(sbi['128M'])} (128M), {fmt(sbi['1G'])} (1G)")
     print(table(res, chs))
-    if "4" in res:
-        for _, ok, text in verdicts(res["4"]):
+    for ch in chs:
+        for _, ok, text in verdicts(ch, res[str(ch)]):
             print(("target met:     " if ok else "TARGET NOT MET: ") + text)
     os.makedirs(os.path.dirname(a.json), exist_ok=True)
     with open(a.json, "w") as f:

@@ -13,6 +13,10 @@ typedef long i64;
 #define SYS_MUNMAP 215
 #define SYS_MMAP 222
 #define SYS_TRACE 410
+#define SYS_GETPID 172
+#define SYS_FORK 220
+#define SYS_EXEC 221 // a0 = path, a1 = argv (NULL-terminated)
+#define SYS_WAITPID 260 // a0 = pid or -1, a1 = int *exit code
 
 static inline long sc(long id, long a0, long a1, long a2)
 {

@@ -1,6 +1,6 @@
 // sys.c: single-task figures, measured from user mode with rdinstret:
-// the null syscall, write of 1 byte, mmap + touch + munmap of a page (CH >= 4)
-// and the timer-interrupt path. Each figure is the cheapest of several
+// the null syscall, getpid (CH >= 5), write of 1 byte, mmap + touch +
+// munmap of a page (CH >= 4) and the timer-interrupt path. Each figure is the cheapest of several
 // batches (a batch that a timer tick lands in costs more), per iteration,
 // loop included. Built with -DCH=<chapter>.
 #include "rt.h"
@@ -36,6 +36,17 @@ int main_(u64 instret0, u64 time0)
         keep(t0);
     }
     report("null_syscall", take());
+#endif
+
+#if CH >= 5
+    // getpid: the cheapest real call, a read of the process's own slot.
+    for (int b = 0; b < BATCHES; b++) {
+        u64 t0 = rdinstret();
+        for (int i = 0; i < N; i++)
+            sc(SYS_GETPID, 0, 0, 0);
+        keep(t0);
+    }
+    report("getpid", take());
 #endif
 
     // write(1, ".", 1)

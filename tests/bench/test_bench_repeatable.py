@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""make bench is exact: a short bench (chapters 3 and 4, 1, 2 and 32 tasks)
+"""make bench is exact: a short bench (chapters 4 and 5, 1, 2 and 32 tasks)
 run twice under -icount prints identical numbers; every figure exists and
 is positive; the bench build lets U-mode read the counters."""
 
@@ -13,7 +13,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from harness import check, done, tree  # noqa: E402
 
-chs = [c for c in (3, 4) if os.path.isdir(tree(c))]
+chs = [c for c in (4, 5) if os.path.isdir(tree(c))]
 trees = os.environ.get("BENCH_TREES") or (os.path.dirname(tree(chs[-1])) if chs else "")
 
 
@@ -30,7 +30,7 @@ def bench(tmp, k):
 
 
 if not chs:
-    check("bench: chapter 3 or 4 tree present", False, "run make tangle")
+    check("bench: chapter 4 or 5 tree present", False, "run make tangle")
 else:
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         (r1, o1), (r2, o2) = bench(tmp, 1), bench(tmp, 2)
@@ -39,10 +39,12 @@ else:
                   f"{r1} != {r2}", (o1 + o2).splitlines())
             want = ["null_syscall", "write_1byte", "yield_switch_2", "yield_switch_32",
                     "timer_interrupt", "boot_first_instr_128M", "boot_first_instr_1G",
-                    "first_dispatch", "launch_2", "launch_32"]
+                    "mmap_touch_munmap", "frame_pair", "kmalloc_pair"]
             for c in chs:
                 r = r1["chapters"][str(c)]
-                w = want + (["mmap_touch_munmap", "frame_pair", "kmalloc_pair"] if c >= 4 else [])
+                w = want + (["first_dispatch", "launch_2", "launch_32"] if c < 5 else
+                            ["getpid", "fork_exit_wait_16k", "fork_exit_wait_1m",
+                             "fork_exec_exit_wait"])
                 bad = [k for k in w if not (isinstance(r.get(k), (int, float)) and r[k] > 0)]
                 check(f"ch{c}: every bench figure exists and is positive", not bad,
                       f"missing or not positive: {bad}", o1.splitlines())
