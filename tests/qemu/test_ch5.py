@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ANSI, ICOUNT, boot, check, check_order, done, sh, tree  # noqa: E402
+from harness import ANSI, ICOUNT, boot, check, check_line, check_order, done, sh, tree  # noqa: E402
 
 CH = 5
 EXITED = re.compile(r"^initproc: (\S+)(?: .*)? \(pid (\d+)\) exited with code (-?\d+)$")
@@ -243,11 +243,88 @@ def malformed():
           'args: argv[1] = "fine"' in lines and code == 0, f"status {code}", lines, want="fine")
 
 
+LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
+C_COURSE = ("cc5_usertest", "cc5_exit0", "cc5_exit1", "cc5_ppid", "cc5_args", "cc5_exec",
+            "cc5_forkmany", "cc5_spawn")
+
+
+def c_course_style():
+    """Programs built as the C course (uCore-Tutorial-Test) builds its chapter
+    5 tests: our own runtime tests/lib/crs5.h with that course's conventions
+    (_start tail-calls __start_main(argc, argv) straight from a0/a1, raw
+    ecalls with its numbers, int exit codes, wait without a retry loop,
+    names written with an explicit "\0"), linked at 0x1000, passed with
+    APPS=dir; cc5_usertest is INIT and runs the others in turn."""
+    tmp = tempfile.mkdtemp(prefix="ch5-ccourse-")
+    try:
+        apps = os.path.join(tmp, "apps")
+        os.makedirs(apps)
+        errors = ""
+        for name in C_COURSE:
+            code, out = sh(f"riscv64-unknown-elf-gcc -O2 -Wall -Werror -march=rv64gc -mabi=lp64d "
+                           f"-mcmodel=medany -ffreestanding -nostdlib -fno-builtin "
+                           f"-T {LIB}/../bench/app.ld -Wl,--defsym=BASE=0x1000 "
+                           f"-o {apps}/{name} {LIB}/{name}.c")
+            errors += out if code else ""
+        check("ch5 C-course style: the programs compile with their runtime, linked at 0x1000",
+              not errors, "compile errors", errors.splitlines())
+        if errors:
+            return
+        code, lines = boot(CH, APPS=apps, INIT="cc5_usertest")
+    finally:
+        shutil.rmtree(tmp)  # the next boot's `make all` rebuilds the tree as it needs
+    check_line("ch5 C-course style: INIT gets argc 1 and argv {its name, NULL} in a0/a1", lines,
+               'cc5_usertest: argc = 1, argv[0] = "cc5_usertest", argv[1] is NULL: yes')
+    for name, want in (("cc5_exit0", "66778"), ("cc5_exit1", "-233"), ("cc5_exec", "0"),
+                       ("cc5_forkmany", "0")):
+        check_line(f"ch5 C-course style: {name} is run by fork and exec(name, NULL), "
+                   f"waitpid gets its exit code {want}", lines,
+                   f"cc5_usertest: {name} exited with {want} (want {want}): ok")
+    check("ch5 C-course style: cc5_ppid's exit code (its getppid()) is its parent's pid",
+          any(re.match(r"^cc5_usertest: cc5_ppid exited with (\d+) \(want \1\): ok$", l) for l in lines),
+          "missing", lines, want="cc5_usertest: cc5_ppid")
+
+    # Each exec'd cc5_args tags its lines with its pid; cc5_exec names the
+    # child it forked, so each list of lines belongs to one exec.
+    for what, argv, status in (("argv NULL", [], 40), ("argv -> NULL", [], 40),
+                               ("argv of 3", ["cc5_args", "one", "two words"], 43)):
+        m = next((m for l in lines
+                  if (m := re.match(rf"^cc5_exec: {re.escape(what)}: child (\d+), exit code (-?\d+)$", l))),
+                 None)
+        check(f"ch5 C-course style: exec with {what}: the parent's waitpid gets 40 + argc = {status}",
+              m is not None and int(m.group(2)) == status, "missing or wrong", lines,
+              want=f"cc5_exec: {what}:")
+        if m:
+            pid = m.group(1)
+            own = [l for l in lines if l.startswith(f"cc5_args[{pid}]: ")]
+            want = [f"cc5_args[{pid}]: argc = {len(argv)}"] + \
+                [f'cc5_args[{pid}]: argv[{i}] = "{a}"' for i, a in enumerate(argv)] + \
+                [f"cc5_args[{pid}]: argv[argc] is NULL: yes"]
+            check(f"ch5 C-course style: exec with {what}: main gets argc {len(argv)} and its argv",
+                  own == want, f"got {own}", lines, want=f"cc5_args[{pid}]")
+    check_line("ch5 C-course style: a program run by fork and exec exits with getppid(), its parent's pid",
+               lines, "cc5_exec: cc5_ppid's exit code is my pid: yes")
+    check_line("ch5 C-course style: exec of an unknown name returns -1 and the caller goes on",
+               lines, "cc5_exec: an unknown name -> -1, and the caller goes on")
+    check_order("ch5 C-course style: 60 children at once, each code reaped by wait with its pid", lines, [
+        r"^cc5_forkmany: wait with no child -> -1$", r"^cc5_forkmany: forked 60 children$",
+        r"^cc5_forkmany: reaped 60, with the code of the child whose pid wait returned: 60$",
+        r"^cc5_forkmany: one more wait -> -1$"])
+    check_order("ch5 C-course style: spawn: wait, then waitpid out of order, gets 66778, -233 "
+                "and the parent's pid", lines, [
+                    r"^cc5_spawn: wait -> its pid, exit code 66778$",
+                    r"^cc5_spawn: waitpid\(second\) -> its pid, exit code -233$",
+                    r"^cc5_spawn: waitpid\(first\) -> its pid, exit code 66778$",
+                    r"^cc5_spawn: waitpid\(third\) -> its pid, exit code is my pid: yes$",
+                    r"^cc5_usertest: cc5_spawn exited with 0 \(want 0\): ok$"])
+
+
 def main():
     default_run()
     shell()
     unknown_init()
     malformed()
+    c_course_style()
     done()
 
 
