@@ -5,20 +5,24 @@
 #        ... LAB=all                   also stubs earlier chapters' exercises still in the tree
 #        ... LAB=1 EXERCISES=4a,4b     stubs only the exercises named (numbers or chunk names)
 #   make snapshots                     both variants of every chapter, with tarballs
+#        ... STUDENT_BOOK=1            lab trees also get the student edition in doc/
 #   make patch CH=n                    out/snapshots/patches/chN-to-chN+1.patch
 #   make snapshots-git                 out/snapshots/git: a commit per chapter, a chN-lab branch each
 #   make grade CH=n STUDENT=dir [EXTRA_TESTS=dir]   grade a student's tree with the book's own tests
 
-# Lab trees carry the student edition in doc/ when `make book` has built it.
+# Lab trees always carry the exercise statements in doc/; with STUDENT_BOOK=1
+# they also carry the student edition, built first by `make book`. (Only on
+# request: a book being rebuilt beside a snapshot must not leak into it.)
 SNAPSHOT := $(PYTHON) tangle/snapshot.py \
-	$(if $(wildcard out/book-student/index.html),--student-book out/book-student)
+	$(if $(STUDENT_BOOK),--student-book out/book-student)
+SNAPSHOT_DEPS := deps $(if $(STUDENT_BOOK),book)
 SNAPSHOT_LAB = $(if $(filter all,$(LAB)),--lab --lab-all,$(if $(filter-out 0 no,$(LAB)),--lab)) \
 	$(if $(EXERCISES),--lab --exercises $(EXERCISES))
 
-snapshot: deps
+snapshot: $(SNAPSHOT_DEPS)
 	@$(SNAPSHOT) --chapter $(CH) $(SNAPSHOT_LAB) $(CHAPTERS)
 
-snapshots: deps
+snapshots: $(SNAPSHOT_DEPS)
 	@$(SNAPSHOT) --all $(CHAPTERS)
 
 patch: deps
