@@ -18,14 +18,11 @@ typedef long i64;
 #define SYS_EXEC 221 // a0 = path, a1 = argv (NULL-terminated)
 #define SYS_WAITPID 260 // a0 = pid or -1, a1 = int *exit code
 
+#include "../lib/ecall.h"
+
 static inline long sc(long id, long a0, long a1, long a2)
 {
-    register long x10 asm("a0") = a0;
-    register long x11 asm("a1") = a1;
-    register long x12 asm("a2") = a2;
-    register long x17 asm("a7") = id;
-    asm volatile("ecall" : "+r"(x10) : "r"(x11), "r"(x12), "r"(x17) : "memory");
-    return x10;
+    return ecall3(id, a0, a1, a2);
 }
 
 static inline u64 rdinstret(void)

@@ -21,14 +21,11 @@ typedef unsigned long uint64;
 
 #define NULL ((void *)0)
 
+#include "ecall.h"
+
 static inline long syscall(long id, long a0, long a1, long a2)
 {
-    register long x10 asm("a0") = a0;
-    register long x11 asm("a1") = a1;
-    register long x12 asm("a2") = a2;
-    register long x17 asm("a7") = id;
-    asm volatile("ecall" : "+r"(x10) : "r"(x11), "r"(x12), "r"(x17) : "memory");
-    return x10;
+    return ecall3(id, a0, a1, a2);
 }
 
 // The entry: no stack set-up, no argument shuffling; the kernel's a0/a1

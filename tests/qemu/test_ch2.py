@@ -17,6 +17,10 @@ KILL_PF = r"^\[kernel\] PageFault in application, bad addr = 0x[0-9a-f]+, bad in
 KILL_II = r"^\[kernel\] IllegalInstruction in application, kernel killed it\.$"
 
 
+# The folder of outside.c and the ecall.h it includes.
+LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
+
+
 def seq(name, lines, wanted):
     check_order(name, lines, wanted)
 
@@ -82,7 +86,7 @@ def outside_app():
         appdir = os.path.join(tmp, "apps")
         os.makedirs(appdir)
         code, out = sh(f"riscv64-unknown-elf-gcc -O1 -march=rv64gc -mabi=lp64d -mcmodel=medany "
-                       f"-ffreestanding -nostdlib -Wl,-Ttext=0x80400000 -o {appdir}/a_outside {src}")
+                       f"-ffreestanding -nostdlib -I{LIB} -Wl,-Ttext=0x80400000 -o {appdir}/a_outside {src}")
         check("an outside program compiles", code == 0, out, out.splitlines())
         shutil.copy(os.path.join(tree(CH), "build", "apps", "ch2_00_hello.elf"),
                     os.path.join(appdir, "b_hello"))

@@ -16,6 +16,10 @@ from slice import counters_alone, half_slice  # noqa: E402
 CH = 3
 
 
+# The folder of outside.c and the ecall.h it includes.
+LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
+
+
 def index(lines, pat, last=False):
     rx = re.compile(pat)
     found = [i for i, l in enumerate(lines) if rx.search(l)]
@@ -136,7 +140,7 @@ def outside_apps():
             open(f"{tmp}/{name}.c", "w").write(text)
             os.makedirs(f"{tmp}/apps", exist_ok=True)
             code, out = sh(f"riscv64-unknown-elf-gcc -O1 -march=rv64gc -mabi=lp64d -mcmodel=medany "
-                           f"-ffreestanding -nostdlib -Wl,-Ttext={base:#x} -o {tmp}/apps/{name} {tmp}/{name}.c")
+                           f"-ffreestanding -nostdlib -I{LIB} -Wl,-Ttext={base:#x} -o {tmp}/apps/{name} {tmp}/{name}.c")
             check(f"ch3: outside program {name} compiles", code == 0, out, out.splitlines())
         code, lines = boot(CH, APPS=f"{tmp}/apps")
         for app in ("b_big", "c_bss"):
