@@ -13,13 +13,12 @@
   "use strict";
   var WORD = /[a-z0-9_]+|[\u3400-\u9fff\uf900-\ufaff]+/g;
   function isHan(s) { return /^[\u3400-\u9fff\uf900-\ufaff]/.test(s); }
+  // The lower-case words of text: runs of Han characters, or of [a-z0-9_].
+  function words(text) { return String(text).toLowerCase().match(WORD) || []; }
 
   function tokens(text) {   // for the index
-    var out = [], m;
-    text = String(text).toLowerCase();
-    WORD.lastIndex = 0;
-    while ((m = WORD.exec(text))) {
-      var w = m[0];
+    var out = [];
+    words(text).forEach(function (w) {
       if (isHan(w)) {
         for (var i = 0; i < w.length; i++) {
           out.push(w[i]);
@@ -30,23 +29,20 @@
         if (w.indexOf("_") >= 0)
           w.split("_").forEach(function (p) { if (p) out.push(p); });
       }
-    }
+    });
     return out;
   }
 
   function queryTerms(text) {   // for a query: [{term, prefix}]
-    var out = [], m;
-    text = String(text).toLowerCase();
-    WORD.lastIndex = 0;
-    while ((m = WORD.exec(text))) {
-      var w = m[0];
+    var out = [];
+    words(text).forEach(function (w) {
       if (isHan(w)) {
         if (w.length === 1) out.push({ term: w, prefix: false });
         for (var i = 0; i + 1 < w.length; i++) out.push({ term: w.substr(i, 2), prefix: false });
       } else {
         out.push({ term: w, prefix: w.length >= 3 });
       }
-    }
+    });
     return out;
   }
 
