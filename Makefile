@@ -4,6 +4,7 @@
 #   make run [CH=n] [APPS=dir] [MEM=128M] [LOG=info]   boot chapter n (default: last)
 #            [CONSOLE=dbcn|legacy]                   console path without probing (tests)
 #            [INIT=name]                             the first process (chapter 5 on)
+#            [FS=image]                              chapter 6 on: boot this disk image, keep what runs write
 #   make shell                                      chapter 5 on: the book's shell as INIT
 #   make test                                       every test; ends "N passed, N failed"
 #   make test-repeat [N=20]                         every QEMU suite N times beside another (load)
@@ -19,7 +20,7 @@ PYTHON ?= python3
 TANGLE := $(PYTHON) tangle/nwtangle.py
 # Pass only what the user set, so each chapter's own defaults apply.
 KERNEL_VARS := $(foreach v,MEM LOG PANIC_TEST CONSOLE INIT,$(if $($(v)),$(v)=$($(v)))) \
-	$(if $(APPS),APPS=$(abspath $(APPS)))
+	$(if $(APPS),APPS=$(abspath $(APPS))) $(if $(FS),FS=$(abspath $(FS)))
 
 .PHONY: all deps deps-test tangle check run shell debug build test test-repeat clean FORCE
 
