@@ -26,17 +26,19 @@ def commands(tree):
                        capture_output=True, text=True)
     if p.returncode != 0:
         raise SystemExit(f"compdb: make -n failed in {tree}: {p.stderr.strip()[-300:]}")
-    out = []
+    out, seen = [], set()
     for line in p.stdout.splitlines():
         try:
             args = shlex.split(line)
         except ValueError:
             continue
-        if not args or not args[0].endswith("gcc") or "-c" not in args:
+        # The cross gcc for the kernel and programs, the host's cc for tools/.
+        if not args or not args[0].endswith("cc") or "-c" not in args:
             continue
         src = [a for a in args if a.endswith((".c", ".S")) and not a.startswith("-")]
-        if len(src) != 1:
-            continue
+        if len(src) != 1 or src[0] in seen:
+            continue  # a kernel file the host tools also compile keeps the kernel's flags
+        seen.add(src[0])
         args = [a.replace("_zicsr", "").replace("_zifencei", "") if a.startswith("-march=") else a
                 for a in args]
         out.append((src[0], args))

@@ -17,7 +17,7 @@ import subprocess
 
 MARKUP = "/usr/lib/noweb/markup"
 MODIFIERS = ("extend", "replace", "delete")
-FILE_TOP_DIRS = ("kernel/", "user/", "tests/", "scripts/")
+FILE_TOP_DIRS = ("kernel/", "user/", "tests/", "scripts/", "tools/")
 FILE_TOP_NAMES = ("Makefile", "README.md", ".clang-format")
 
 

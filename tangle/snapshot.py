@@ -250,6 +250,7 @@ def readme(n, lab, chapter_path, info, places, table, files, makefile):
     apps = "APPS=" in makefile
     has_user = any(f.startswith("user/") for f in files)
     has_scripts = any(f.startswith("scripts/") for f in files)
+    has_tools = any(f.startswith("tools/") for f in files)
     secs = [(f"{n}.{i}", s) for i, (a, s) in enumerate(info["sections"], 1)]
     expected = [c for e in table for c in e["checks"]]
     total = sum(e["points"] for e in table)
@@ -324,6 +325,8 @@ def readme(n, lab, chapter_path, info, places, table, files, makefile):
         zh.append("| `user/` | 用户库（`user/lib/`）与本书的用户程序（`user/apps/`） |")
     if has_scripts:
         zh.append("| `scripts/` | 构建用的脚本 |")
+    if has_tools:
+        zh.append("| `tools/` | 在宿主机上运行的工具（`mkfs`：制作、列出、检查磁盘映像） |")
     zh += ["| `tests/` | 测试：`run.py` 运行全部测试，`qemu/` 在 QEMU 中启动内核并核对输出，`unit/` 主机单元测试 |",
            "| `build/` | 构建产物（`make clean` 删除），含 `kernel.asm` 与 `kernel.sym` |",
            "| `.clang-format` | C 代码的格式；`clang-format --dry-run -Werror` 检查 |",
@@ -390,6 +393,8 @@ def readme(n, lab, chapter_path, info, places, table, files, makefile):
         en.append("| `user/` | the user library (`user/lib/`) and the book's programs (`user/apps/`) |")
     if has_scripts:
         en.append("| `scripts/` | scripts used by the build |")
+    if has_tools:
+        en.append("| `tools/` | tools that run on the host (`mkfs`: make, list and check disk images) |")
     en += ["| `tests/` | the tests: `run.py` runs them all, `qemu/` boots the kernel and checks its output, `unit/` host unit tests |",
            "| `build/` | build output (`make clean` removes it), with `kernel.asm` and `kernel.sym` |",
            "| `.clang-format` | the C style; check with `clang-format --dry-run -Werror` |",

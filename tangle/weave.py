@@ -873,7 +873,7 @@ class ProseRenderer:
 
 # ---------------------------------------------------------------- chapter opener
 
-OPENER_DIRS = ("kernel/", "user/", "scripts/")
+OPENER_DIRS = ("kernel/", "user/", "scripts/", "tools/")
 OPENER_FILES = ("Makefile", ".clang-format")
 OPENER_COLLAPSE = 3   # more unchanged files than this in a directory: one summary line
 STATUS = {  # status -> (zh, en); LaTeX: \nwop<status>{depth}{name}{lines}

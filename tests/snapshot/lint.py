@@ -35,7 +35,7 @@ COMPILER_NEEDS = {"memset", "memcpy", "memmove", "memcmp"}
 
 def sources(tree):
     out = []
-    for d in ("kernel", "user", "scripts"):
+    for d in ("kernel", "user", "scripts", "tools"):
         for dirpath, _, names in os.walk(os.path.join(tree, d)):
             out += [os.path.join(dirpath, n) for n in sorted(names)]
     if os.path.exists(os.path.join(tree, "Makefile")):
@@ -91,10 +91,12 @@ def nm(path):
 
 
 def test_words(tree):
-    """Identifiers in the tree's C tests: a kernel function a unit test
-    calls, or a variable a host test defines, is used and defined."""
+    """Identifiers in the tree's C tests and host tools: a kernel function a
+    unit test or mkfs calls, or a variable a host test defines, is used and
+    defined."""
     words = set()
-    for path in glob.glob(os.path.join(tree, "tests", "**", "*.[ch]"), recursive=True):
+    for path in glob.glob(os.path.join(tree, "tests", "**", "*.[ch]"), recursive=True) + \
+            glob.glob(os.path.join(tree, "tools", "*.[ch]")):
         words |= set(WORD.findall(open(path, encoding="utf-8", errors="replace").read()))
     return words
 
@@ -106,6 +108,11 @@ def defined_symbols(tree):
     for elf in [os.path.join(tree, "build", "kernel.elf")] + \
             glob.glob(os.path.join(tree, "build", "apps", "*.elf")):
         defined |= {name for _, kind, name in nm(elf) if kind not in "Uw"}
+    # The host tools (mkfs) are linked by the host's compiler.
+    for obj in glob.glob(os.path.join(tree, "build", "host", "**", "*.o"), recursive=True):
+        out = subprocess.run(["nm", obj], capture_output=True, text=True).stdout
+        defined |= {p[2] for p in (l.split() for l in out.splitlines())
+                    if len(p) == 3 and p[1] not in "Uw"}
     for obj in glob.glob(os.path.join(tree, "build", "kernel", "*.o")):
         for _, kind, name in nm(obj):
             if kind.isupper() and kind not in "UW":

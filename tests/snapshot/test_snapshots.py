@@ -77,7 +77,7 @@ def first_comment(text):
 
 def static_checks(n, name, tree):
     files = sources_of(tree)
-    tangled = [f for f in files if f.startswith(("kernel/", "user/", "scripts/")) or f == "Makefile"]
+    tangled = [f for f in files if f.startswith(("kernel/", "user/", "scripts/", "tools/")) or f == "Makefile"]
     bad_line, bad_chunk, no_header, no_chapter = [], [], [], []
     for f in files:
         text = open(os.path.join(tree, f), encoding="utf-8", errors="replace").read()
