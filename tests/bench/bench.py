@@ -62,6 +62,10 @@ TARGETS = {
         "fork_exit_wait_1m": 1_500_000,
         "fork_exec_exit_wait": 100_000,
     },
+    6: {
+        "write_64k_per_byte": 10,
+        "read_64k_per_byte": 4,
+    },
 }
 # Issue 12's reference figures (same QEMU 7.2 and OpenSBI 1.1): the C
 # course's chapter 5 kernel and xv6-riscv.
@@ -70,6 +74,11 @@ REFERENCE5 = {
     "fork_exit_wait_16k": (371_088, 518_935),
     "fork_exit_wait_1m": (12_000_989, 12_238_227),
     "fork_exec_exit_wait": (511_809, 1_574_813),
+}
+# Issue 13's: the C course's chapter 6 kernel and xv6-riscv (with its log).
+REFERENCE6 = {
+    "write_64k_per_byte": (17.05, 2_305),
+    "read_64k_per_byte": (7.47, 208.6),
 }
 
 
@@ -102,10 +111,15 @@ class Tree:
     def run(self, appdir, mem="128M", init=None):
         """Chapters 2-4: run every program of appdir. Chapter 5 on: run
         program `init` of appdir as INIT, which must exit with 0."""
-        sh(f"make -s all BENCH=1 LOG=off APPS={appdir}" + (f" INIT={init}" if init else ""),
+        # Chapter 6 on, the programs live on a disk image built from appdir.
+        disk = " build/fs.img" if self.ch >= 6 else ""
+        sh(f"make -s all{disk} BENCH=1 LOG=off APPS={appdir}" + (f" INIT={init}" if init else ""),
            cwd=self.dir)
         cmd = (f"{HANG_GUARD} {QEMU} -machine virt -nographic -bios {BIOS} -m {mem} "
                f"-kernel build/kernel.elf -icount {ICOUNT}")
+        if self.ch >= 6:
+            cmd += (" -global virtio-mmio.force-legacy=false -drive file=build/fs.img,if=none,"
+                    "format=raw,id=x0 -device virtio-blk-device,drive=x0")
         p = subprocess.run(cmd, shell=True, cwd=self.dir, capture_output=True, text=True,
                            errors="replace")
         out = p.stdout + p.stderr
@@ -181,6 +195,12 @@ def bench_chapter(ch, src, work, tasks, sbi):
         v = parse(t.run(d, init="bench"))
         for k in ("fork_exit_wait_16k", "fork_exec_exit_wait", "fork_exit_wait_1m"):
             r[k] = v[k]
+        if ch >= 6:
+            # The file calls; the disk's waiting is left out (fs.c).
+            v = run_one(t, work, "fs.c", "a_fs")
+            r["write_64k_per_byte"] = v["write_64k_per_byte_x100"] / 100
+            r["read_64k_per_byte"] = v["read_64k_per_byte_x100"] / 100
+            r["open_close"] = v["open_close"]
         return r
     # Yield between k tasks; launch cost as the task count grows.
     first = {}
@@ -224,6 +244,9 @@ ROWS = [
     ("fork_exit_wait_16k", "fork + exit + waitpid, 16 KiB process"),
     ("fork_exit_wait_1m", "  the same after touching 1 MiB of heap"),
     ("fork_exec_exit_wait", "fork + exec + exit + waitpid"),
+    ("write_64k_per_byte", "new 64 KiB file, 512-byte writes, per byte"),
+    ("read_64k_per_byte", "read it back, 512-byte reads, per byte"),
+    ("open_close", "open + close of an existing file"),
 ]
 
 
@@ -257,8 +280,9 @@ def verdicts(ch, r):
     for key, lim in TARGETS.get(ch, {}).items():
         v = r.get(key)
         if v is not None:
-            ref = (f"; C course {fmt(REFERENCE5[key][0])}, xv6 {fmt(REFERENCE5[key][1])}"
-                   if ch == 5 and key in REFERENCE5 else "")
+            refs = {5: REFERENCE5, 6: REFERENCE6}.get(ch, {})
+            ref = (f"; C course {fmt(refs[key][0])}, xv6 {fmt(refs[key][1])}"
+                   if key in refs else "")
             out.append((key, v <= lim, f"ch{ch} {key} = {fmt(v)} (target <= {fmt(lim)}{ref})"))
     y2, y32 = r.get("yield_switch_2"), r.get("yield_switch_32")
     if ch == 4 and y2 and y32:
