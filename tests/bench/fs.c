@@ -13,7 +13,7 @@
 #define SYS_OPEN 56
 #define SYS_CLOSE 57
 #define SYS_READ 63
-#define SYS_DISK_WAIT 999 // BENCH kernels only: instructions spent polling
+#define SYS_DISK_WAIT 499 // BENCH kernels only: instructions spent polling
 #define O_RDONLY 0
 #define O_RDWR 2
 #define O_CREATE 0x200
@@ -23,7 +23,7 @@
 #define BATCHES 6
 #define OPENS 64
 
-static char buf[CHUNK];
+static char buf[CHUNK] __attribute__((aligned(8)));
 static char name[] = "bench_f0";
 
 // What every write writes: byte j of each 512 bytes.
