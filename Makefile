@@ -71,8 +71,8 @@ test-repeat: deps-test tangle
 clean:
 	rm -rf out
 
-# Longer libFuzzer runs, FUZZ_SECONDS each, on the device-tree reader and the
-# ELF checker (make test runs 15 s of each).
+# Longer libFuzzer runs, FUZZ_SECONDS each, on the device-tree reader, the
+# ELF checker and the disk layout code (make test runs 15 s of each).
 FUZZ_SECONDS ?= 60
 fuzz: deps-test tangle
 	@sh tests/fuzz/fuzz.sh $(FUZZ_SECONDS)

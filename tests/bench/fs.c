@@ -1,8 +1,8 @@
 // fs.c (chapter 6 on): the file calls, each figure the cheapest of several
 // batches, all instructions counted (user and kernel) except those the kernel
 // spent polling the disk for a request to complete: a BENCH kernel adds those
-// up and returns the total from call SYS_DISK_WAIT, and every figure here has
-// them taken out (the device's speed is QEMU's, not the kernel's).
+// up and returns the total from call SYS_BENCH_DISK_WAIT (rt.h), and every
+// figure here has them taken out (the device's speed is QEMU's, not the kernel's).
 //   write_64k_per_byte_x100  create a new file, 128 writes of 512 bytes,
 //                            close; per byte, times 100
 //   read_64k_per_byte_x100   open it, 128 reads of 512 bytes, close
@@ -13,7 +13,6 @@
 #define SYS_OPEN 56
 #define SYS_CLOSE 57
 #define SYS_READ 63
-#define SYS_DISK_WAIT 999 // BENCH kernels only: instructions spent polling
 #define O_RDONLY 0
 #define O_RDWR 2
 #define O_CREATE 0x200
@@ -23,18 +22,13 @@
 #define BATCHES 6
 #define OPENS 64
 
-static char buf[CHUNK];
+static char buf[CHUNK] __attribute__((aligned(8)));
 static char name[] = "bench_f0";
 
 // What every write writes: byte j of each 512 bytes.
 static char pattern(int j)
 {
     return (char)(j * 7 + 1);
-}
-
-static u64 disk_wait(void)
-{
-    return (u64)sc(SYS_DISK_WAIT, 0, 0, 0);
 }
 
 // Create file name (it does not exist yet) and fill it; 0 or -1.
@@ -76,9 +70,11 @@ static int read_file(void)
 // Instructions of f() without the disk's waiting; ~0 on failure.
 static u64 cost(int (*f)(void))
 {
+    ticks(0);
     u64 w0 = disk_wait(), t0 = rdinstret();
     int r = f();
     u64 t1 = rdinstret(), w1 = disk_wait();
+    ticks(1);
     return r < 0 ? ~0UL : (t1 - t0) - (w1 - w0);
 }
 

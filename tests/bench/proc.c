@@ -48,11 +48,11 @@ static u64 measure(int exec_it, int n)
 {
     u64 best = ~0UL;
     for (int b = 0; b < BATCHES; b++) {
-        u64 t0 = rdinstret();
+        u64 w0 = disk_wait(), t0 = rdinstret();
         for (int i = 0; i < n; i++)
             if (one(exec_it) < 0)
                 return ~0UL;
-        u64 d = rdinstret() - t0;
+        u64 d = rdinstret() - t0 - (disk_wait() - w0); // chapter 6: exec reads the disk
         if (d < best)
             best = d;
     }

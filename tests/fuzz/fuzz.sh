@@ -2,14 +2,17 @@
 # Fuzz the kernel's parsers of untrusted input with libFuzzer:
 #   fdt  chapter 1's device-tree reader (fdt_parse, out/ch1/kernel/fdt.c)
 #   elf  chapter 4's ELF checker (elf_check, elf_next_load, out/ch4/kernel/elf.c)
+#   fs   chapter 6's disk layout (fs_mount, inodes, the directory: out/ch6/kernel/fs.c
+#        over the block cache, bcache.c) on random disk images
 #
-#   tests/fuzz/fuzz.sh [seconds] [fdt|elf]...   default 600 s, both targets
+#   tests/fuzz/fuzz.sh [seconds] [fdt|elf|fs]...   default 600 s, every target
 #
 # Each target runs for the given time, one after the other. A target is
 # built from tests/fuzz/fuzz_<target>.c under clang's fuzzer, ASan and
 # UBSan. fdt's corpus is seeded with device trees dumped by QEMU (-m 128M
 # and 1G) and one compiled by dtc; elf's with executables that
-# riscv64-unknown-elf-gcc builds from tests/unit/ch4/tiny.c.
+# riscv64-unknown-elf-gcc builds from tests/unit/ch4/tiny.c; fs's with images
+# that chapter 6's mkfs (built here with cc) makes.
 # Work files go to $FUZZ_DIR/<target> (FUZZ_DIR defaults to out/fuzz): the
 # corpus there grows from run to run, and a crash is saved as
 # $FUZZ_DIR/<target>/crash-* . Replay one with
@@ -19,7 +22,7 @@
 set -u
 SECONDS_TO_RUN=${1:-600}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-fdt elf}
+TARGETS=${*:-fdt elf fs}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BASE=${FUZZ_DIR:-$ROOT/out/fuzz}
 case $BASE in /*) ;; *) BASE=$(pwd)/$BASE ;; esac
@@ -27,7 +30,7 @@ cd "$ROOT" || exit 2
 CLANG=${CLANG:-clang}
 CFLAGS="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 -Wall -Werror"
 
-if [ ! -f out/ch1/kernel/fdt.c ] || [ ! -f out/ch4/kernel/elf.c ]; then
+if [ ! -f out/ch1/kernel/fdt.c ] || [ ! -f out/ch4/kernel/elf.c ] || [ ! -f out/ch6/kernel/fs.c ]; then
     make -s tangle >/dev/null || { echo "fuzz.sh: make tangle failed" >&2; exit 2; }
 fi
 
@@ -125,13 +128,50 @@ max64="\xff\xff\xff\xff\xff\xff\xff\xff"
 DICT
 }
 
+seeds_fs() {
+    # Images from chapter 6's own mkfs: empty, two small files, and a file
+    # deep enough for the double-indirect block (in 128 KiB).
+    k=out/ch6
+    mkfs=$DIR/mkfs
+    cc -std=gnu11 -O1 -I$k/kernel -I$k/tools -o "$mkfs" $k/tools/*.c $k/kernel/fs.c \
+        $k/kernel/bcache.c >"$DIR/seeds.log" 2>&1 || {
+        echo "fuzz.sh: cc could not build mkfs for the seeds:" >&2
+        cat "$DIR/seeds.log" >&2
+        return 1
+    }
+    printf 'hello, disk\n' >"$DIR/hello"
+    head -c 1500 /dev/zero | tr '\0' 'a' >"$DIR/a.elf"
+    head -c 90000 /dev/zero | tr '\0' 'b' >"$DIR/deep"
+    { "$mkfs" "$DIR/seeds/empty.img" --size 16K &&
+        "$mkfs" "$DIR/seeds/two.img" --size 16K "$DIR/hello" "$DIR/a.elf" &&
+        "$mkfs" "$DIR/seeds/deep.img" --size 128K --inodes 8 "$DIR/hello" "$DIR/deep"; } \
+        >>"$DIR/seeds.log" 2>&1 || {
+        echo "fuzz.sh: mkfs could not make the seed images:" >&2
+        cat "$DIR/seeds.log" >&2
+        return 1
+    }
+    # The magic, the types, a name, numbers at the edges.
+    cat >"$DIR/fuzz.dict" <<'DICT'
+magic="BOOK"
+t_file="\x01\x00"
+t_dir="\x02\x00"
+nlink1="\x01\x00"
+name="hello\x00"
+max32="\xff\xff\xff\xff"
+block7="\x07\x00\x00\x00"
+max_size="\x00\x36\x81\x00"
+DICT
+}
+
 status=0
 for t in $TARGETS; do
     DIR=$BASE/$t
+    MAXLEN=16384
     case $t in
     fdt) K=out/ch1/kernel FLAGS= ;;
     elf) K=out/ch4/kernel FLAGS=-DHOST_TEST ;;
-    *) echo "fuzz.sh: unknown target $t (fdt or elf)" >&2; exit 2 ;;
+    fs) K=out/ch6/kernel FLAGS=out/ch6/kernel/bcache.c MAXLEN=131072 ;;
+    *) echo "fuzz.sh: unknown target $t (fdt, elf or fs)" >&2; exit 2 ;;
     esac
     mkdir -p "$DIR/corpus" "$DIR/seeds" || exit 2
     # shellcheck disable=SC2086
@@ -141,7 +181,7 @@ for t in $TARGETS; do
     fi
     echo "fuzz.sh: fuzzing $t for $SECONDS_TO_RUN s in $DIR"
     "$DIR/fuzz_$t" -max_total_time="$SECONDS_TO_RUN" -timeout=10 -rss_limit_mb=2048 \
-        -max_len=16384 -dict="$DIR/fuzz.dict" -artifact_prefix="$DIR/" -print_final_stats=1 \
+        -max_len=$MAXLEN -dict="$DIR/fuzz.dict" -artifact_prefix="$DIR/" -print_final_stats=1 \
         "$DIR/corpus" "$DIR/seeds"
     code=$?
     if [ $code -ne 0 ]; then

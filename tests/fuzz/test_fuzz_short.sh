@@ -4,6 +4,7 @@
 #   fdt  chapter 1's device-tree reader, seeded with QEMU's device tree
 #   elf  chapter 4's ELF checker, seeded with executables built from
 #        tests/unit/ch4/tiny.c
+#   fs   chapter 6's disk layout code, seeded with images chapter 6's mkfs makes
 # Prints PASS/FAIL lines; `make fuzz` runs the long version.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -52,4 +53,5 @@ report() {
 
 short fdt "QEMU's device tree"
 short elf "ELF files built from tiny.c"
+short fs "disk images made by mkfs"
 exit $fail
