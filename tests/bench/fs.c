@@ -70,9 +70,11 @@ static int read_file(void)
 // Instructions of f() without the disk's waiting; ~0 on failure.
 static u64 cost(int (*f)(void))
 {
+    ticks(0);
     u64 w0 = disk_wait(), t0 = rdinstret();
     int r = f();
     u64 t1 = rdinstret(), w1 = disk_wait();
+    ticks(1);
     return r < 0 ? ~0UL : (t1 - t0) - (w1 - w0);
 }
 
