@@ -45,7 +45,7 @@ def render(text, lang, where="figure"):
             return zh_text.rstrip()
         if lang == "en":
             return en.strip()
-        return zh if brk else zh.rstrip() + " " + en.strip()
+        return zh + en.strip() if brk else zh.rstrip() + " " + en.strip()
     return PAIR.sub(one, text)
 
 

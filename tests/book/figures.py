@@ -74,6 +74,13 @@ def check(path):
     for t in labels(rend["en"]):
         if cjk(t):
             problems.append(f"English rendering has Chinese in {t!r}")
+    if path.endswith(".dot"):   # the bilingual source keeps both halves of every pair
+        with open(path, encoding="utf-8") as f:
+            src = f.read()
+        whole = dotlang.render(src, "both", path)
+        for m in dotlang.PAIR.finditer(src):
+            if m.group(2).strip() not in whole or dotlang.render(m.group(0), "zh") not in whole:
+                problems.append(f"bilingual source lost half of {m.group(0)!r}")
     both = labels(rend["both"])
     if not any(cjk(t) for t in both) or not any(english_words(t) for t in both):
         problems.append("bilingual rendering lacks one language")
