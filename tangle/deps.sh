@@ -6,11 +6,11 @@ set -e
 group=${1:-kernel}
 
 # package:command-or-file that proves it is installed
-kernel="python3:python3 make:make gcc-riscv64-unknown-elf:riscv64-unknown-elf-gcc \
+kernel="python3:python3 make:make gcc:gcc gcc-riscv64-unknown-elf:riscv64-unknown-elf-gcc \
 binutils-riscv64-unknown-elf:riscv64-unknown-elf-objdump \
 qemu-system-misc:qemu-system-riscv64 \
 opensbi:/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin noweb:/usr/lib/noweb/markup"
-test="$kernel gcc:gcc clang:clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a \
+test="$kernel clang:clang libclang-rt-14-dev:/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a \
 clang-format:clang-format device-tree-compiler:dtc pyflakes3:pyflakes3"
 book="$test pandoc:pandoc texlive-xetex:xelatex texlive-lang-chinese:/usr/share/texlive/texmf-dist/tex/latex/ctex/ctexbook.cls \
 texlive-latex-recommended:/usr/share/texlive/texmf-dist/tex/latex/koma-script/scrartcl.cls \

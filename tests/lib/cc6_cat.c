@@ -1,7 +1,7 @@
 // cc6_cat: print the file filea (left by cc6_filetest_simple) as it is.
 #include "crs6.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
     char buf[256];
     int fd = open("filea\0", O_RDONLY), n;

@@ -2,7 +2,7 @@
 // string to a new file, open it again, read it back and compare.
 #include "crs6.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
     char text[] = "Hello, world!", buf[32] = {0};
     int fd = open("fname0\0", O_CREATE | O_WRONLY);

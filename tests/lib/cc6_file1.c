@@ -1,7 +1,7 @@
 // cc6_file1: fstat of a new file: mode FILE and one link.
 #include "crs6.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
     Stat st;
     int fd = open("fname1\0", O_CREATE | O_WRONLY);

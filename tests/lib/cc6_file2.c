@@ -12,7 +12,7 @@ static int nlink_of(int fd, uint64 *ino)
     return (int)st.nlink;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     char text[] = "a file with four names", buf[32] = {0};
     uint64 ino0, ino;

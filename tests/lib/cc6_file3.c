@@ -5,7 +5,7 @@
 
 static char line[2951];
 
-int main(void)
+int main(int argc, char **argv)
 {
     const char *part = "some random long long long long long long long long string";
     int len = 0, bad = 0;

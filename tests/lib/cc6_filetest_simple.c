@@ -2,7 +2,7 @@
 // RDONLY; it stays on the disk for cc6_cat.
 #include "crs6.h"
 
-int main(void)
+int main(int argc, char **argv)
 {
     char text[] = "Hello, world!\n", buf[64] = {0};
     int fd = open("filea\0", O_CREATE | O_WRONLY);

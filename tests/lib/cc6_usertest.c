@@ -6,7 +6,7 @@
 static char *tests[] = {"cc6_file0\0", "cc6_file1\0", "cc6_file2\0", "cc6_file3\0",
                         "cc6_filetest_simple\0", "cc6_cat\0", "cc5_exec\0"};
 
-int main(void)
+int main(int argc, char **argv)
 {
     int bad = 0;
     for (unsigned i = 0; i < sizeof tests / sizeof tests[0]; i++) {

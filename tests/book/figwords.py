@@ -1,0 +1,55 @@
+"""What counts as Chinese and as English prose in a figure's labels
+(book/CONVENTIONS.md, "Figures"; used by tests/book/figures.py).
+
+Chinese: any CJK character or CJK/full-width punctuation.
+English prose: a word of three or more letters, all lower case after an
+optional capital ("kernel", "Frame"), or a short function word (no, of,
+in...), that is not code. Code is: text in quotes or braces, a call with its
+arguments (vpn_index(v, level)), "struct x", a word right after "." (.text)
+or before "[" or ".x" (tasks[0], sbi.o), a word with a digit, "_" or an
+inner capital (a0, sys_write, OpenSBI), an upper-case word (READY, SBI), a
+word of one or two letters (sp, ra), and the names in CODE_WORDS: kernel
+and RISC-V identifiers that a Chinese label uses as they are. A figure that
+needs another such name adds it to CODE_WORDS.
+"""
+import re
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+QUOTED = re.compile(r'"[^"]*"|&quot;.*?&quot;|\{[^{}]*\}|\b\w+\([^()]*\)|\bstruct \w+')
+PROSE = re.compile(r"[A-Za-z][a-z]+")
+# short English words that only prose uses
+SHORT = set("no of in on at to by is or an as it be up".split())
+
+CODE_WORDS = set("""
+ecall sret mret ret wfi sfence csrrw csrr csrw fence
+fork exec exit wait waitpid yield spawn wakeup read write open close kill getpid sleep
+printf malloc memcpy memset kmain main
+hart hartid virt struct cpu initproc sh usertests
+satp sepc sstatus scause stval stvec sscratch sip sie mtime mtimecmp
+args argv argc dtb bound zero off buf len
+stext etext srodata erodata sdata edata sbss ebss skernel ekernel strampoline
+current next areas end
+void pid libc sbrk mmap munmap alloc mod ctrl copyin copyout
+""".split())
+
+
+def cjk(text):
+    return CJK.findall(text)
+
+
+def english_words(text):
+    """The English prose words in a label (code and identifiers left out)."""
+    text = QUOTED.sub(" ", text)
+    words = []
+    for m in WORD.finditer(text):
+        w, before, after = m.group(0), text[:m.start()], text[m.end():]
+        if w.lower() in SHORT:
+            words.append(w)
+            continue
+        if len(w) < 3 or not PROSE.fullmatch(w) or w.lower() in CODE_WORDS:
+            continue
+        if before.endswith(".") or after.startswith(("(", "[")) or re.match(r"\.\w", after):
+            continue
+        words.append(w)
+    return words
