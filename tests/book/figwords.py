@@ -31,7 +31,7 @@ args argv argc dtb bound zero off buf len
 stext etext srodata erodata sdata edata sbss ebss skernel ekernel strampoline
 current next areas end
 void pid libc sbrk mmap munmap alloc mod ctrl copyin copyout
-inode balloc
+inode balloc refcnt head virtio blk mmio
 """.split())
 
 
