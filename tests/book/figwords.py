@@ -15,7 +15,7 @@ needs another such name adds it to CODE_WORDS.
 import re
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
-WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z_][A-Za-z0-9_]*")   # not inside 0xff
 QUOTED = re.compile(r'"[^"]*"|&quot;.*?&quot;|\{[^{}]*\}|\b\w+\([^()]*\)|\bstruct \w+')
 PROSE = re.compile(r"[A-Za-z][a-z]+")
 # short English words that only prose uses
@@ -32,6 +32,7 @@ stext etext srodata erodata sdata edata sbss ebss skernel ekernel strampoline
 current next areas end
 void pid libc sbrk mmap munmap alloc mod ctrl copyin copyout
 inode balloc refcnt head virtio blk mmio
+addr flags idx avail used ring type sector size nlink
 """.split())
 
 
@@ -45,7 +46,7 @@ def english_words(text):
     words = []
     for m in WORD.finditer(text):
         w, before, after = m.group(0), text[:m.start()], text[m.end():]
-        if w.lower() in SHORT:
+        if w.lower() in SHORT and not w.isupper():   # IN, OR: constants
             words.append(w)
             continue
         if len(w) < 3 or not PROSE.fullmatch(w) or w.lower() in CODE_WORDS:
