@@ -32,7 +32,8 @@ stext etext srodata erodata sdata edata sbss ebss skernel ekernel strampoline
 current next areas end
 void pid libc sbrk mmap munmap alloc mod ctrl copyin copyout
 inode balloc refcnt head virtio blk mmio
-addr flags idx avail used ring type sector size nlink
+addr flags idx avail used ring type sector size nlink unlink
+note
 """.split())
 
 
