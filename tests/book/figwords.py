@@ -33,7 +33,7 @@ current next areas end
 void pid libc sbrk mmap munmap alloc mod ctrl copyin copyout
 inode balloc refcnt head virtio blk mmio
 addr flags idx avail used ring type sector size nlink unlink
-note inum
+note inum ref
 """.split())
 
 
