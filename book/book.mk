@@ -22,16 +22,18 @@ BOOK_PAGES_reader  := $(BOOK_COMMON) solutions answers
 BOOK_PAGES_student := $(BOOK_COMMON)
 BOOK_FIGSRC   := $(wildcard assets/*.svg assets/*.dot)
 BOOK_FIGNAMES := $(sort $(basename $(notdir $(BOOK_FIGSRC))))
-# figures with labels in both languages (<text lang="en">): one rendering per language too
-BOOK_LANGFIGS := $(basename $(notdir $(shell grep -l -E '<(text|tspan)[^>]*lang="en"' assets/*.svg 2>/dev/null)))
-BOOK_TOOLS    := tangle/weave.py tangle/highlight.py tangle/nwparse.py
+# figures with labels in both languages (<text lang="en"> in an .svg, {中文|English}
+# pairs in a .dot; book/CONVENTIONS.md, "Figures"): one rendering per language too
+BOOK_LANGFIGS := $(basename $(notdir $(shell grep -l -E '<(text|tspan)[^>]*lang="en"' assets/*.svg 2>/dev/null) \
+                                     $(shell grep -l -E '\{[^{}|]*\|[^{}|]*\}' assets/*.dot 2>/dev/null)))
+BOOK_TOOLS    := tangle/weave.py tangle/highlight.py tangle/nwparse.py tangle/dotlang.py
 BOOK_STATIC   := style.css lang.js search.js
 LUNR_JS       := /usr/share/javascript/lunr/lunr.min.js
 # Overfull boxes tolerated in the PDF before the build fails (the count is printed).
 BOOK_OVERFULL_MAX ?= 25
 BOOK_PANDOC   := pandoc -f markdown+east_asian_line_breaks --wrap=none
 BOOK_TESTS    := tests/book/build.sh tests/book/links.py tests/book/chunks.py tests/book/opener.py \
-                 tests/book/bilingual.py tests/book/editions.py tests/book/browser.sh
+                 tests/book/bilingual.py tests/book/editions.py tests/book/figures.py tests/book/browser.sh
 
 .PHONY: book book-html book-pdf book-test book-deps book-clean
 book: book-html book-pdf
@@ -40,7 +42,7 @@ book-deps:
 
 # $(1) = output directory, $(2) = edition (reader or student)
 define BOOK_EDITION
-$(1)/src/.stamp: $(CHAPTERS) $(BOOK_TOOLS) book/front.md book/book.mk $(wildcard book/appendix-*.md)
+$(1)/src/.stamp: $(CHAPTERS) $(BOOK_TOOLS) $(BOOK_FIGSRC) book/front.md book/book.mk $(wildcard book/appendix-*.md)
 	@mkdir -p $(1)/src
 	python3 tangle/weave.py --edition $(2) --out $(1)/src --front book/front.md $(CHAPTERS)
 	@touch $$@
@@ -58,17 +60,23 @@ $(1)/lunr.js: $(LUNR_JS)
 $(1)/search-index.js: $(addprefix $(1)/,$(addsuffix .html,$(BOOK_PAGES_$(2)))) tangle/searchdocs.py book/search-build.js book/search.js
 	python3 tangle/searchdocs.py $(1) | node book/search-build.js > $$@.tmp && mv $$@.tmp $$@
 
+# figures: X.svg (bilingual: HTML's bilingual mode and, as PDF, the book.pdf),
+# X.zh.svg and X.en.svg (one-language modes, swapped in by book/lang.js)
 $(1)/assets/%.zh.svg: assets/%.svg tangle/svglang.py
 	@mkdir -p $$(@D) && python3 tangle/svglang.py zh $$< $$@
 $(1)/assets/%.en.svg: assets/%.svg tangle/svglang.py
 	@mkdir -p $$(@D) && python3 tangle/svglang.py en $$< $$@
-$(1)/assets/%.svg: assets/%.dot
-	@mkdir -p $$(@D) && dot -Tsvg $$< -o $$@
-$(1)/assets/%.svg: assets/%.svg
-	@mkdir -p $$(@D) && cp $$< $$@
-$(1)/src/assets/%.pdf: assets/%.dot
-	@mkdir -p $$(@D) && dot -Tpdf $$< -o $$@
-$(1)/src/assets/%.pdf: assets/%.svg tangle/svg2pdf.py
+$(1)/assets/%.zh.svg: assets/%.dot tangle/dotlang.py
+	@mkdir -p $$(@D) && python3 tangle/dotlang.py zh $$< $$@.dot && dot -Tsvg $$@.dot -o $$@ && rm $$@.dot
+$(1)/assets/%.en.svg: assets/%.dot tangle/dotlang.py
+	@mkdir -p $$(@D) && python3 tangle/dotlang.py en $$< $$@.dot && dot -Tsvg $$@.dot -o $$@ && rm $$@.dot
+$(1)/assets/%.svg: assets/%.dot tangle/dotlang.py
+	@mkdir -p $$(@D) && python3 tangle/dotlang.py both $$< $$@.dot && dot -Tsvg $$@.dot -o $$@ && rm $$@.dot
+$(1)/assets/%.svg: assets/%.svg tangle/svglang.py
+	@mkdir -p $$(@D) && python3 tangle/svglang.py both $$< $$@
+$(1)/src/assets/%.pdf: assets/%.dot tangle/dotlang.py
+	@mkdir -p $$(@D) && python3 tangle/dotlang.py both $$< $$@.dot && dot -Tpdf $$@.dot -o $$@ && rm $$@.dot
+$(1)/src/assets/%.pdf: $(1)/assets/%.svg tangle/svg2pdf.py
 	@mkdir -p $$(@D) && python3 tangle/svg2pdf.py $$< $$@
 
 $(1)/src/book.tex: $(1)/src/.stamp book/template.tex book/latex.lua $(addprefix $(1)/src/assets/,$(addsuffix .pdf,$(BOOK_FIGNAMES)))

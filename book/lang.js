@@ -119,6 +119,19 @@
         return n;
       };
       root.setAttribute("data-visible", "zh:" + count('[lang|="zh"]') + " en:" + count('[lang="en"]'));
+      // the first bilingual figure's source in each mode, switched by the buttons
+      // as a reader would, then back to the mode the page opened in
+      var fig = document.querySelector("img[data-langs]"), btn = function (m) {
+        return document.querySelector('[data-set-lang="' + m + '"]');
+      };
+      if (fig && btn("zh") && btn("en") && btn("both")) {
+        var start = root.getAttribute("data-lang"), seen = [];
+        ["zh", "en", "both", start].forEach(function (m) {
+          btn(m).click();
+          seen.push(m + "=" + fig.getAttribute("src"));
+        });
+        root.setAttribute("data-figsrc", seen.join(" "));
+      }
       root.setAttribute("data-bg", getComputedStyle(document.body).backgroundColor);
     }
   });

@@ -29,6 +29,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dotlang  # noqa: E402
 from nwparse import Book, BookError, maps_to_file, render_file  # noqa: E402
 from highlight import highlight_lines, language_of  # noqa: E402
 
@@ -121,9 +122,14 @@ class Section:
 
 
 def bilingual_svg(src):
-    """Does the figure carry its labels in both languages (text with lang)?"""
+    """Does the figure carry its labels in both languages: text with lang in
+    assets/x.svg, or {中文|English} pairs in assets/x.dot (tangle/dotlang.py)?"""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", src)
+    dot = os.path.splitext(path)[0] + ".dot"
     try:
+        if not os.path.exists(path) and os.path.exists(dot):
+            with open(dot, encoding="utf-8") as f:
+                return dotlang.has_pairs(f.read())
         with open(path, encoding="utf-8") as f:
             return re.search(r'<(?:text|tspan)\b[^>]*\blang="en"', f.read()) is not None
     except OSError:

@@ -53,6 +53,29 @@ case "$both" in
     zh:[1-9]*" en:"[1-9]*) echo "PASS book-lang-switch both ($both)" ;;
     *) echo "FAIL book-lang-switch both: visible '$both', want both"; fail=1 ;;
 esac
+# figures: the language buttons swap a figure's rendering (x.zh.svg, x.en.svg,
+# x.svg for both; book/lang.js) and back, and each rendering is there (file://)
+figsrc=$(chrome "$tmp/fig" --dump-dom "file://$page?lang=both&selftest" 2>/dev/null |
+    sed -n 's/.*data-figsrc="\([^"]*\)".*/\1/p' | head -1)
+figok=1
+set -- $figsrc
+[ $# -eq 4 ] || figok=0
+for pair in "$@"; do
+    m=${pair%%=*}; src=${pair#*=}
+    case "$m:$src" in
+        zh:*.zh.svg|en:*.en.svg) ;;
+        both:*.zh.svg|both:*.en.svg) figok=0 ;;
+        both:*.svg) ;;
+        *) figok=0 ;;
+    esac
+    [ -s "$abs/$src" ] || figok=0
+done
+# zh, en and both differ; the last (back to the opening mode, both) is both's again
+if [ $figok = 1 ] && [ "${1#*=}" != "${2#*=}" ] && [ "${2#*=}" != "${3#*=}" ] && [ "${3#*=}" = "${4#*=}" ]; then
+    echo "PASS book-lang-figures ($figsrc)"
+else
+    echo "FAIL book-lang-figures: the first figure's sources by mode: '$figsrc'"; fail=1
+fi
 # remembered across pages: choose English on one page, open another without ?lang
 other="$abs/index.html"
 chrome "$tmp/remember" --dump-dom "file://$page?lang=en" >/dev/null 2>&1
