@@ -201,6 +201,11 @@ def bench_chapter(ch, src, work, tasks, sbi):
             r["write_64k_per_byte"] = v["write_64k_per_byte_x100"] / 100
             r["read_64k_per_byte"] = v["read_64k_per_byte_x100"] / 100
             r["open_close"] = v["open_close"]
+        if ch >= 7:
+            # A signal sent to oneself, handled, and returned from (signal.c).
+            v = run_one(t, work, "signal.c", "a_signal")
+            r["signal_round_trip"] = v["signal_round_trip"]
+            r["signal_kill_ignored"] = v["signal_kill_ignored"]
         return r
     # Yield between k tasks; launch cost as the task count grows.
     first = {}
@@ -247,6 +252,8 @@ ROWS = [
     ("write_64k_per_byte", "new 64 KiB file, 512-byte writes, per byte"),
     ("read_64k_per_byte", "read it back, 512-byte reads, per byte"),
     ("open_close", "open + close of an existing file"),
+    ("signal_round_trip", "signal to oneself: kill + handler + sigreturn"),
+    ("signal_kill_ignored", "  kill alone (an ignored signal)"),
 ]
 
 
