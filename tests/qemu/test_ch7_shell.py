@@ -106,7 +106,7 @@ def leaks(lines):
     fr = grab(r"^\[kernel\] free frames (?:before INIT|at the end): (\d+), free pids: (\d+)$")
     hp = grab(r"^\[kernel\] free heap bytes (?:before INIT|at the end): (\d+)$")
     of = grab(r"^\[kernel\] open files at the end: (\d+), inodes in memory: (\d+)")
-    pp = grab(r"^\[kernel\] .*pipes(?: in use)?(?: at the end)?: (\d+)")
+    pp = grab(r"^\[kernel\] pipes in use at the end: (\d+)$")
     check("ch7 shell: frames, pids and heap bytes at the end equal their values at boot",
           len(fr) == 2 and fr[0] == fr[1] and len(hp) == 2 and hp[0] == hp[1],
           f"frames/pids {fr}, heap {hp}", lines, want="[kernel] free")
