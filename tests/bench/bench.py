@@ -212,6 +212,10 @@ def bench_chapter(ch, src, work, tasks, sbi):
             # 64 KiB from one process to another through a pipe (pipe.c).
             v = run_one(t, work, "pipe.c", "a_pipe")
             r["pipe_64k_per_byte"] = v["pipe_64k_per_byte_x100"] / 100
+            # A signal sent to oneself, handled, and returned from (signal.c).
+            v = run_one(t, work, "signal.c", "a_signal")
+            r["signal_round_trip"] = v["signal_round_trip"]
+            r["signal_kill_ignored"] = v["signal_kill_ignored"]
         return r
     # Yield between k tasks; launch cost as the task count grows.
     first = {}
@@ -259,6 +263,8 @@ ROWS = [
     ("read_64k_per_byte", "read it back, 512-byte reads, per byte"),
     ("open_close", "open + close of an existing file"),
     ("pipe_64k_per_byte", "64 KiB through a pipe, 512-byte writes/reads, per byte"),
+    ("signal_round_trip", "signal to oneself: kill + handler + sigreturn"),
+    ("signal_kill_ignored", "  kill alone (an ignored signal)"),
 ]
 
 

@@ -39,6 +39,7 @@ inode balloc refcnt head virtio blk mmio
 addr flags idx avail used ring type sector size nlink unlink
 note inum ref notangle
 nread nwrite readers writers notes console
+pending mask frame handler sigreturn sigprocmask sigaction fcsr
 """.split())
 
 
