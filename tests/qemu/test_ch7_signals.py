@@ -111,10 +111,12 @@ def between_processes(lines):
     expect("blocked children", lines, "sig_kill", (
         ("SIGKILL to a child blocked in waitpid: exit code", -9),
         ("SIGKILL to a child waiting for the console: exit code", -9),
-        ("SIGTERM to a child that only yields: exit code", -15)))
+        ("SIGTERM to a child that only yields: exit code", -15),
+        ("SIGKILL to a child blocked reading an empty pipe: exit code", -9),
+        ("SIGKILL to a child blocked writing a full pipe: exit code", -9)))
     n = lines.count(says("sig_kill", "waitpid returns the child's pid", 1))
     check("ch7 signals: blocked children: the parent's waitpid returns each killed child's pid",
-          n == 3, f"{n} of 3", lines, want="sig_kill: waitpid")
+          n == 5, f"{n} of 5", lines, want="sig_kill: waitpid")
     expect("stop and continue", lines, "sig_kill", (
         ("stopped child handles SIGUSR1 only after SIGCONT (exit 10, not 11)", 10),
         ("SIGKILL to a stopped child: exit code", -9)))
