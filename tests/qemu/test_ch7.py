@@ -29,7 +29,7 @@ IMG = os.path.join(D, "build", "fs.img")
 MKFS = os.path.join(D, "build", "mkfs")
 LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
 EXITED = re.compile(r"^initproc: (\S+)(?: .*)? \(pid (\d+)\) exited with code (-?\d+)$")
-QEMU_STATUS = re.compile(r"^make: \*\*\* \[Makefile:\d+: run\] Error (\d+)$")
+QEMU_STATUS = re.compile(r"^make(?:\[\d+\])?: \*\*\* \[Makefile:\d+: run\] Error (\d+)$")
 
 
 def exits(lines):
