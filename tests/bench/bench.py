@@ -69,6 +69,10 @@ TARGETS = {
     7: {
         "pipe_64k_per_byte": 6,
     },
+    8: {
+        "getpid": 190,
+        "thread_create_exit_wait": 15_000,
+    },
 }
 # Issue 12's reference figures (same QEMU 7.2 and OpenSBI 1.1): the C
 # course's chapter 5 kernel and xv6-riscv.
@@ -86,6 +90,11 @@ REFERENCE6 = {
 # Issue 14's: the C course's chapter 7 kernel and xv6-riscv.
 REFERENCE7 = {
     "pipe_64k_per_byte": (13.96, 683.2),
+}
+# Issue 15's: the C course's chapter 8 kernel (no xv6 figure: it has no threads).
+REFERENCE8 = {
+    "getpid": (408, None),
+    "thread_create_exit_wait": (65_677, None),
 }
 
 
@@ -216,6 +225,10 @@ def bench_chapter(ch, src, work, tasks, sbi):
             v = run_one(t, work, "signal.c", "a_signal")
             r["signal_round_trip"] = v["signal_round_trip"]
             r["signal_kill_ignored"] = v["signal_kill_ignored"]
+        if ch >= 8:
+            # thread_create + the thread's exit + waittid (thread.c).
+            v = run_one(t, work, "thread.c", "a_thread")
+            r["thread_create_exit_wait"] = v["thread_create_exit_wait"]
         return r
     # Yield between k tasks; launch cost as the task count grows.
     first = {}
@@ -265,6 +278,7 @@ ROWS = [
     ("pipe_64k_per_byte", "64 KiB through a pipe, 512-byte writes/reads, per byte"),
     ("signal_round_trip", "signal to oneself: kill + handler + sigreturn"),
     ("signal_kill_ignored", "  kill alone (an ignored signal)"),
+    ("thread_create_exit_wait", "thread_create + exit + waittid"),
 ]
 
 
@@ -298,9 +312,9 @@ def verdicts(ch, r):
     for key, lim in TARGETS.get(ch, {}).items():
         v = r.get(key)
         if v is not None:
-            refs = {5: REFERENCE5, 6: REFERENCE6, 7: REFERENCE7}.get(ch, {})
-            ref = (f"; C course {fmt(refs[key][0])}, xv6 {fmt(refs[key][1])}"
-                   if key in refs else "")
+            refs = {5: REFERENCE5, 6: REFERENCE6, 7: REFERENCE7, 8: REFERENCE8}.get(ch, {})
+            ref = (f"; C course {fmt(refs[key][0])}" + (f", xv6 {fmt(refs[key][1])}"
+                   if refs[key][1] is not None else "") if key in refs else "")
             out.append((key, v <= lim, f"ch{ch} {key} = {fmt(v)} (target <= {fmt(lim)}{ref})"))
     y2, y32 = r.get("yield_switch_2"), r.get("yield_switch_32")
     if ch == 4 and y2 and y32:
