@@ -70,6 +70,7 @@ TARGETS = {
         "pipe_64k_per_byte": 6,
     },
     8: {
+        "mutex_pair_blocking": 420,
         "getpid": 190,
         "thread_create_exit_wait": 15_000,
     },
@@ -226,6 +227,10 @@ def bench_chapter(ch, src, work, tasks, sbi):
             r["signal_round_trip"] = v["signal_round_trip"]
             r["signal_kill_ignored"] = v["signal_kill_ignored"]
         if ch >= 8:
+            # Uncontended mutex and semaphore pairs (sync.c).
+            v = run_one(t, work, "sync.c", "a_sync")
+            for k in ("mutex_pair_blocking", "mutex_pair_yielding", "sem_pair"):
+                r[k] = v[k]
             # thread_create + the thread's exit + waittid (thread.c).
             v = run_one(t, work, "thread.c", "a_thread")
             r["thread_create_exit_wait"] = v["thread_create_exit_wait"]
@@ -278,6 +283,9 @@ ROWS = [
     ("pipe_64k_per_byte", "64 KiB through a pipe, 512-byte writes/reads, per byte"),
     ("signal_round_trip", "signal to oneself: kill + handler + sigreturn"),
     ("signal_kill_ignored", "  kill alone (an ignored signal)"),
+    ("mutex_pair_blocking", "mutex_lock + mutex_unlock, blocking, uncontended"),
+    ("mutex_pair_yielding", "  the same, yielding (\"spinning\") mutex"),
+    ("sem_pair", "semaphore_down + semaphore_up, uncontended"),
     ("thread_create_exit_wait", "thread_create + exit + waittid"),
 ]
 

@@ -40,6 +40,7 @@ addr flags idx avail used ring type sector size nlink unlink
 note inum ref notangle
 nread nwrite readers writers notes console
 pending mask frame handler sigreturn sigprocmask sigaction fcsr
+tid addi addiw bnez allocation need available work
 """.split())
 
 
