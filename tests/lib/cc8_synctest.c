@@ -1,7 +1,7 @@
 // cc8_synctest: the first process of the chapter 8 synchronization
 // compatibility run. Runs each C-course-style test in turn (fork,
 // exec(name, NULL), waitpid) and prints one verdict line for each. Unlike
-// the course's runner it gives each test 5 seconds: one still running then
+// the course's runner it gives each test 2 seconds: one still running then
 // (a deadlock that was not detected) is ended with SIGKILL, so that one
 // hang cannot stop the run.
 #include "crs8sync.h"
@@ -29,7 +29,7 @@ int main(int argc, char **argv)
             exec(tests[i], NULL);
             exit(-100);
         }
-        long end = get_mtime() + 5000;
+        long end = get_mtime() + 2000;
         while (!ended && get_mtime() < end)
             sched_yield();
         if (!ended)

@@ -77,7 +77,9 @@ def mutexes(lines):
         ("unlock by the holder", 0), ("unlock of a free mutex", -1), ("mutex_create(2)", -1),
         ("mutex_lock(-1)", -1), ("mutex_lock of an id not made yet", -1), ("mutex_unlock(1000)", -1),
         ("mutexes one process can make", 32),
-        ("15 threads on a blocking mutex, main exits: the process's exit code", 7)))
+        ("15 threads on a blocking mutex, main exits: the process's exit code", 7),
+        ("SIGUSR1 to a process whose threads all wait: 100 x calls failed + handler runs", 1),
+        ("SIGKILL to a process whose threads all wait: exit code", -9)))
 
 
 def semaphores(lines):
