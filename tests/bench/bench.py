@@ -71,6 +71,8 @@ TARGETS = {
     },
     8: {
         "mutex_pair_blocking": 420,
+        "getpid": 190,
+        "thread_create_exit_wait": 15_000,
     },
 }
 # Issue 12's reference figures (same QEMU 7.2 and OpenSBI 1.1): the C
@@ -89,6 +91,11 @@ REFERENCE6 = {
 # Issue 14's: the C course's chapter 7 kernel and xv6-riscv.
 REFERENCE7 = {
     "pipe_64k_per_byte": (13.96, 683.2),
+}
+# Issue 15's: the C course's chapter 8 kernel (no xv6 figure: it has no threads).
+REFERENCE8 = {
+    "getpid": (408, None),
+    "thread_create_exit_wait": (65_677, None),
 }
 
 
@@ -224,6 +231,9 @@ def bench_chapter(ch, src, work, tasks, sbi):
             v = run_one(t, work, "sync.c", "a_sync")
             for k in ("mutex_pair_blocking", "mutex_pair_yielding", "sem_pair"):
                 r[k] = v[k]
+            # thread_create + the thread's exit + waittid (thread.c).
+            v = run_one(t, work, "thread.c", "a_thread")
+            r["thread_create_exit_wait"] = v["thread_create_exit_wait"]
         return r
     # Yield between k tasks; launch cost as the task count grows.
     first = {}
@@ -276,6 +286,7 @@ ROWS = [
     ("mutex_pair_blocking", "mutex_lock + mutex_unlock, blocking, uncontended"),
     ("mutex_pair_yielding", "  the same, yielding (\"spinning\") mutex"),
     ("sem_pair", "semaphore_down + semaphore_up, uncontended"),
+    ("thread_create_exit_wait", "thread_create + exit + waittid"),
 ]
 
 
@@ -309,9 +320,9 @@ def verdicts(ch, r):
     for key, lim in TARGETS.get(ch, {}).items():
         v = r.get(key)
         if v is not None:
-            refs = {5: REFERENCE5, 6: REFERENCE6, 7: REFERENCE7}.get(ch, {})
-            ref = (f"; C course {fmt(refs[key][0])}, xv6 {fmt(refs[key][1])}"
-                   if key in refs else "")
+            refs = {5: REFERENCE5, 6: REFERENCE6, 7: REFERENCE7, 8: REFERENCE8}.get(ch, {})
+            ref = (f"; C course {fmt(refs[key][0])}" + (f", xv6 {fmt(refs[key][1])}"
+                   if refs[key][1] is not None else "") if key in refs else "")
             out.append((key, v <= lim, f"ch{ch} {key} = {fmt(v)} (target <= {fmt(lim)}{ref})"))
     y2, y32 = r.get("yield_switch_2"), r.get("yield_switch_32")
     if ch == 4 and y2 and y32:
