@@ -69,6 +69,9 @@ TARGETS = {
     7: {
         "pipe_64k_per_byte": 6,
     },
+    8: {
+        "mutex_pair_blocking": 420,
+    },
 }
 # Issue 12's reference figures (same QEMU 7.2 and OpenSBI 1.1): the C
 # course's chapter 5 kernel and xv6-riscv.
@@ -216,6 +219,11 @@ def bench_chapter(ch, src, work, tasks, sbi):
             v = run_one(t, work, "signal.c", "a_signal")
             r["signal_round_trip"] = v["signal_round_trip"]
             r["signal_kill_ignored"] = v["signal_kill_ignored"]
+        if ch >= 8:
+            # Uncontended mutex and semaphore pairs (sync.c).
+            v = run_one(t, work, "sync.c", "a_sync")
+            for k in ("mutex_pair_blocking", "mutex_pair_yielding", "sem_pair"):
+                r[k] = v[k]
         return r
     # Yield between k tasks; launch cost as the task count grows.
     first = {}
@@ -265,6 +273,9 @@ ROWS = [
     ("pipe_64k_per_byte", "64 KiB through a pipe, 512-byte writes/reads, per byte"),
     ("signal_round_trip", "signal to oneself: kill + handler + sigreturn"),
     ("signal_kill_ignored", "  kill alone (an ignored signal)"),
+    ("mutex_pair_blocking", "mutex_lock + mutex_unlock, blocking, uncontended"),
+    ("mutex_pair_yielding", "  the same, yielding (\"spinning\") mutex"),
+    ("sem_pair", "semaphore_down + semaphore_up, uncontended"),
 ]
 
 

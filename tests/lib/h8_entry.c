@@ -3,7 +3,7 @@
 // trampoline and trap-context pages, and a thread that returns from its
 // entry function (ra = 0). Each must kill the child with SPEC's fault
 // line (waitpid: -1). Also a huge arg reaches a0 unchanged.
-#include "crs8.h"
+#include "h8rt.h"
 static long data_word = 0x00100073; // ebreak's encoding: data, not code
 static void returns(void *a) { (void)a; }
 static void check_arg(void *a) { exit((unsigned long)a == 0xdeadbeefcafebabeUL ? 42 : 1); }

@@ -2,7 +2,7 @@
 // the stack thread 3 used; it must still create 15 threads, tids 1..15);
 // exec from thread 2 (the others discarded; the new program runs as
 // tid 0 and can create 15 threads).
-#include "crs8.h"
+#include "h8rt.h"
 static volatile int stop;
 static void idle(void *a) { (void)a; while (!stop) sched_yield(); exit(0); }
 static void quick(void *a) { exit((int)(long)a); }

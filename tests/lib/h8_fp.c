@@ -1,7 +1,7 @@
 // h8_fp: 6 threads do the same long floating-point computation at once,
 // preempted by the timer in the middle; each result must equal the one
 // the main thread gets alone (f registers are per thread).
-#include "crs8.h"
+#include "h8rt.h"
 static double work(long seed)
 {
     register double a = 1.0 + seed, b = 0.5, c = 0.0;

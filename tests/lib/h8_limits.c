@@ -1,7 +1,7 @@
 // h8_limits: 15 threads + main, then a 17th is refused; all reaped with
 // their codes; then create/exit/waittid 10,000 times (the tid is 1 every
 // time, nothing leaks: compare the kernel's end lines with h8_nothing's).
-#include "crs8.h"
+#include "h8rt.h"
 static volatile int go;
 static void spinner(void *a)
 {

@@ -2,7 +2,7 @@
 // gives) each with 15 threads blocked on a pipe; then the pipe's write end
 // closes, every thread sees EOF, every child reaps its threads and exits
 // 0. Nothing may leak; fork and thread_create may say -1 at a limit.
-#include "crs8.h"
+#include "h8rt.h"
 static uint64 p[2];
 static void rd(void *a) { char c; (void)a; exit(read(p[0], &c, 1) == 0 ? 0 : 1); }
 int main(int argc, char **argv)

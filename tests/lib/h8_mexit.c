@@ -2,7 +2,7 @@
 // block: in pipe read, pipe write (full), waittid, waitpid, and console
 // read. The process must end with the main thread's code, its orphan
 // grandchild goes to INIT, and nothing leaks.
-#include "crs8.h"
+#include "h8rt.h"
 static uint64 p1[2], p2[2];
 static char big[4096];
 static void spin(void *a) { (void)a; for (;;) ; }
@@ -46,8 +46,10 @@ int main(int argc, char **argv)
         n++;
         c60 += code == 60;
     }
-    expect_("h8_mexit", "orphan grandchildren reaped by INIT", n, 1);
-    expect_("h8_mexit", "orphan saw EOF (60)", c60, 1);
+    if (getpid() == 1) { // as INIT the orphan comes back to us
+        expect_("h8_mexit", "orphan grandchildren reaped by INIT", n, 1);
+        expect_("h8_mexit", "orphan saw EOF (60)", c60, 1);
+    }
     say("h8_mexit: done, %d wrong\n", (long)fails_);
     return fails_;
 }

@@ -2,7 +2,7 @@
 // 1's stack would go: thread_create must be -1 with nothing leaked; the
 // same with only its guard page taken; munmap, and thread 1 is created.
 // Then, with thread 1 alive, mmap over its stack must be -1.
-#include "crs8.h"
+#include "h8rt.h"
 static volatile int stop;
 static void idle(void *a) { (void)a; while (!stop) sched_yield(); exit(7); }
 int main(int argc, char **argv)

@@ -5,7 +5,7 @@
 // which may get the same open-file slot and inode. The writer must not
 // touch the new file; the end lines must show no open file or inode left
 // and the image must stay consistent.
-#include "crs8.h"
+#include "h8rt.h"
 static char buf[512 * 1024];
 static volatile int started, finished;
 static volatile long r1;

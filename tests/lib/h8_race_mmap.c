@@ -2,7 +2,7 @@
 // maps 6000 pages (the kernel yields between pages); preempted there, the
 // main thread maps the last page of that range, not mapped yet. One of the
 // two must get -1 (or the ranges be refused), no panic, nothing leaked.
-#include "crs8.h"
+#include "h8rt.h"
 #define BASE 0x100000000L
 #define NPAGES 6000L
 static volatile int started, finished;

@@ -3,7 +3,7 @@
 // between pages); when it is preempted there, the main thread munmaps the
 // last page of the same range, which is still mapped. SPEC: -1 or 0 for
 // each call, no panic, nothing leaked.
-#include "crs8.h"
+#include "h8rt.h"
 #define BASE 0x100000000L
 #define NPAGES 6000L
 static volatile int started, finished;

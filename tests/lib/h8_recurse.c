@@ -3,7 +3,7 @@
 // stack, whose canary thread 2 checks... which it cannot report if the
 // process dies first; so the fault address is what shows it: it must lie
 // in thread 1's guard page (printed here for comparison).
-#include "crs8.h"
+#include "h8rt.h"
 static volatile long limit_ = 1L << 40;
 static long down(long n) { volatile char pad[200]; pad[0] = (char)n; return n > limit_ ? 0 : down(n + 1) + pad[0]; }
 static void rec(void *a) { (void)a; down(0); exit(1); }

@@ -32,7 +32,7 @@ def main():
     build(apps)
     names = sys.argv[1:] or sorted(os.path.basename(p)[:-2] for p in glob.glob(os.path.join(LIB, "h8_*.c")))
     for name in names:
-        code, lines = boot(8, APPS=apps, INIT=name)
+        code, lines = boot(8, tree_dir=os.environ.get('H8_TREE'), APPS=apps, INIT=name)
         print(f"===== {name}: make status {code}")
         start = next((i for i, l in enumerate(lines) if "before INIT" in l), 0)
         for l in lines[max(0, start - 3):]:

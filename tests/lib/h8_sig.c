@@ -3,7 +3,7 @@
 // a handled SIGUSR1 (the handler runs once, the blocked read returns -1),
 // and sigreturn called by a thread that did not take the signal (should
 // be -1: no handler runs in that thread).
-#include "crs8.h"
+#include "h8rt.h"
 static uint64 p[2], res[2];
 static volatile int in_handler, done;
 static void rd(void *a)

@@ -2,7 +2,7 @@
 // tid never used, twice on the same tid, two threads waiting for the same
 // tid at once (one gets the code, the other -1), and a non-main thread
 // waiting for tid 0 while the main thread exits (the process ends).
-#include "crs8.h"
+#include "h8rt.h"
 static volatile int release;
 static volatile long got2, got3;
 static void target(void *a)

@@ -222,3 +222,89 @@ def check_order(name, lines, wanted):
     return check(name, False, f"missing, or out of order: /{wanted[k]}/", lines,
                  want=re.compile(wanted[k]), at=last,
                  expected=f"a line matching /{wanted[k]}/", printed=printed)
+
+
+# ---- Booting a chapter's tree as INIT runs it (chapters 5 on) ----
+# Shared by the suites of chapter 8 on; earlier suites keep their own copies.
+
+INIT_EXITED = re.compile(r"^initproc: (\S+)(?: .*)? \(pid (\d+)\) exited with code (-?\d+)$")
+MAKE_ERROR = re.compile(r"^make(?:\[\d+\])?: \*\*\* \[Makefile:\d+: run\] Error (\d+)$")
+
+
+def says(prog, what, value):
+    """The line a program's say(prog, what, value) prints."""
+    return f"{prog}: {what} -> {value}"
+
+
+def init_exits(lines):
+    """{program: exit code} from the default INIT's 'exited with code' lines."""
+    return {m.group(1): int(m.group(3)) for l in lines if (m := INIT_EXITED.match(l))}
+
+
+def private_tree(ch, prefix):
+    """A copy of chapter ch's tree (without its build) in a new temporary
+    directory, for a suite that builds with its own APPS=/INIT= while another
+    suite uses out/chN. Returns (the directory to remove, the tree)."""
+    import shutil
+    import tempfile
+    work = tempfile.mkdtemp(prefix=prefix)
+    d = os.path.join(work, f"ch{ch}")
+    shutil.copytree(tree(ch), d, ignore=shutil.ignore_patterns("build"))
+    return work, d
+
+
+def run_tree(d, name, input_text="", **make_vars):
+    """make all, then make run in tree d with make_vars, QEMU under icount
+    and limited CPU time, the console fed input_text. The disk image the run
+    used must pass mkfs --check afterwards (a check named `name`). Returns
+    (QEMU's own exit status, or make's when the build failed; lines)."""
+    args = " ".join(f"{k}={v}" for k, v in make_vars.items())
+    code, out = sh(f"make -s all {args}", cwd=d)
+    if code != 0:
+        return code, out.splitlines()
+    p = subprocess.run(f"ulimit -t {CPU_SECONDS}; make -s run {args} QEMU='{QEMU}'", shell=True,
+                       cwd=d, input=input_text, capture_output=True, text=True, errors="replace",
+                       timeout=WALL_SECONDS)
+    lines = [ANSI.sub("", l).rstrip("\r") for l in (p.stdout + p.stderr).splitlines()]
+    image = make_vars.get("FS", os.path.join(d, "build", "fs.img"))
+    c, o = sh(f"{os.path.join(d, 'build', 'mkfs')} {image} --check")
+    check(f"{name}: the image passes mkfs --check afterwards", c == 0, o.strip(), o.splitlines())
+    status = 0 if p.returncode == 0 else \
+        next((int(m.group(1)) for l in lines if (m := MAKE_ERROR.match(l))), None)
+    return status, lines
+
+
+def leak_checks(name, lines):
+    """The kernel's counts at the end against those at boot: free frames,
+    pids and heap bytes equal; no open file, in-memory inode or pipe left;
+    and, where the kernel counts them (chapter 8 on), no thread and no
+    kernel stack."""
+    def grab(rx):
+        return [tuple(map(int, m.groups())) for l in lines if (m := re.match(rx, l))]
+    fr = grab(r"^\[kernel\] free frames (?:before INIT|at the end): (\d+), free pids: (\d+)$")
+    hp = grab(r"^\[kernel\] free heap bytes (?:before INIT|at the end): (\d+)$")
+    of = grab(r"^\[kernel\] open files at the end: (\d+), inodes in memory: (\d+)$")
+    pp = grab(r"^\[kernel\] pipes in use at the end: (\d+)$")
+    th = grab(r"^\[kernel\] threads (?:before INIT|at the end): (\d+), kernel stacks mapped: (\d+)$")
+    check(f"{name}: frames, pids and heap bytes at the end equal their values at boot",
+          len(fr) == 2 and fr[0] == fr[1] and len(hp) == 2 and hp[0] == hp[1],
+          f"frames/pids {fr}, heap {hp}", lines, want="[kernel] free")
+    check(f"{name}: no open file, in-memory inode or pipe is left at the end",
+          of == [(0, 0)] and pp == [(0,)], f"files/inodes {of}, pipes {pp}", lines, want="[kernel] ")
+    check(f"{name}: no thread and no kernel stack is left at the end (none at boot either)",
+          th == [(0, 0), (0, 0)], f"threads/kernel stacks {th}", lines, want="[kernel] threads")
+
+
+def compile_c_course(names, apps):
+    """Build tests/lib/NAME.c for each name as the C course builds its tests
+    (its runtime crsN.h, linked at 0x1000) into directory apps, for APPS=.
+    Returns the compiler's complaints ('' if none)."""
+    lib = os.path.join(ROOT, "tests", "lib")
+    errors = ""
+    for name in names:
+        c, out = sh(f"riscv64-unknown-elf-gcc -O2 -Wall -Werror -march=rv64gc -mabi=lp64d "
+                    f"-mcmodel=medany -ffreestanding -nostdlib -fno-builtin "
+                    f"-T {lib}/../bench/app.ld -Wl,--defsym=BASE=0x1000 "
+                    f"-o {apps}/{name} {lib}/{name}.c")
+        errors += out if c else ""
+    return errors
