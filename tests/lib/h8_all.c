@@ -4,7 +4,7 @@
 // the kernel's end lines cover them all.
 #include "h8rt.h"
 static char *progs[] = {"h8_entry", "h8_limits", "h8_wait", "h8_mexit", "h8_forkexec", "h8_sig",
-                        "h8_mmapstack", "h8_fp", "h8_recurse", "h8_many", 0};
+                        "h8_mmapstack", "h8_fp", "h8_recurse", "h8_sync", "h8_many", 0};
 int main(int argc, char **argv)
 {
     int bad = 0;

@@ -25,6 +25,8 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < sizeof buf; i++)
         buf[i] = 'A';
     fd = open("h8victim", O_CREATE | O_RDWR);
+    Stat vs;
+    fstat(fd, &vs);
     thread_create(writer, 0);
     while (!started)
         sched_yield();
@@ -41,8 +43,11 @@ int main(int argc, char **argv)
     close(fd2);
     fd2 = open("h8other", O_RDONLY);
     char b[8] = {0};
-    long n = read(fd2, b, 5);
-    say("h8_race_close: h8other: inode %d, read %d bytes: %s\n", (long)st.ino, n, b);
+    long n = read(fd2, b, 5), total = n, r;
+    while ((r = read(fd2, buf, sizeof buf)) > 0)
+        total += r;
+    say("h8_race_close: h8victim was inode %d; h8other: inode %d, first bytes %s, %d bytes long (want 5)\n",
+        (long)vs.ino, (long)st.ino, b, total);
     close(fd2);
     unlink("h8other");
     say("h8_race_close: done (no panic)\n");

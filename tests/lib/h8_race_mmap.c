@@ -1,10 +1,10 @@
 // h8_race_mmap: two threads mmap overlapping ranges at once. Thread 1
-// maps 6000 pages (the kernel yields between pages); preempted there, the
+// maps 24000 pages (the kernel yields between pages); preempted there, the
 // main thread maps the last page of that range, not mapped yet. One of the
 // two must get -1 (or the ranges be refused), no panic, nothing leaked.
 #include "h8rt.h"
 #define BASE 0x100000000L
-#define NPAGES 6000L
+#define NPAGES 24000L
 static volatile int started, finished;
 static volatile long r1;
 static void mapper(void *a)

@@ -1,11 +1,11 @@
 // h8_race_munmap: two threads of one process unmap overlapping mmap pages.
-// Thread 1 munmaps 6000 pages (longer than a slice: the kernel yields
+// Thread 1 munmaps 24000 pages (longer than a slice: the kernel yields
 // between pages); when it is preempted there, the main thread munmaps the
 // last page of the same range, which is still mapped. SPEC: -1 or 0 for
 // each call, no panic, nothing leaked.
 #include "h8rt.h"
 #define BASE 0x100000000L
-#define NPAGES 6000L
+#define NPAGES 24000L
 static volatile int started, finished;
 static volatile long r1;
 static void unmapper(void *a)
@@ -20,7 +20,7 @@ int main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    expect_("h8_race_munmap", "mmap 6000 pages", mmap(BASE, NPAGES * 4096, 3), 0);
+    expect_("h8_race_munmap", "mmap 24000 pages", mmap(BASE, NPAGES * 4096, 3), 0);
     thread_create(unmapper, 0);
     while (!started)
         sched_yield();

@@ -38,6 +38,9 @@ def main():
         for l in lines[max(0, start - 3):]:
             if "Application exited with code" not in l:
                 print("   ", l)
+        tree = os.environ.get("H8_TREE") or os.path.join(LIB, "..", "..", "out", "ch8")
+        c, out = sh(f"{tree}/build/mkfs {tree}/build/fs.img --check")
+        print(f"    mkfs --check: status {c}: {out.strip()[:300]}")
         sys.stdout.flush()
 
 
