@@ -44,11 +44,16 @@ static int in_child(int kind)
             sched_yield();
         exit(31);
     }
-    if (kind == 2) { // everybody waits; SIGKILL comes
+    if (kind == 2 || kind == 6) { // everybody waits; SIGKILL comes, or main exits
         mutex_lock(m);
         thread_create(lock_forever, 0);
         thread_create(down_forever, 0);
         thread_create(cv_forever, 0);
+        if (kind == 6) {
+            for (int i = 0; i < 30; i++)
+                sched_yield();
+            exit(36);
+        }
         semaphore_down(s);
         exit(32);
     }
@@ -132,6 +137,9 @@ int main(int argc, char **argv)
     pid = in_child(5);
     waitpid(pid, &code);
     expect_("h8_sync", "exec from a thread while 5 wait on a mutex", code, 35);
+    pid = in_child(6);
+    waitpid(pid, &code);
+    expect_("h8_sync", "main exits while others wait on mutex/sem/condvar", code, 36);
     say("h8_sync: done, %d wrong\n", (long)fails_);
     return fails_;
 }
