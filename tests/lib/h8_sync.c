@@ -117,6 +117,7 @@ int main(int argc, char **argv)
     kill(pid, SIGKILL);
     waitpid(pid, &code);
     expect_("h8_sync", "SIGKILL to threads waiting on mutex/sem/condvar", code, -9);
+    sigaction(SIGUSR1, on_usr1); // before fork: the child has it from its first instruction
     pid = in_child(3);
     for (int i = 0; i < 40; i++) {
         kill(pid, SIGUSR1);
