@@ -21,9 +21,9 @@ int main(int argc, char **argv)
     (void)argc;
     (void)argv;
     pipe(p);
+    sigaction(SIGUSR1, handler); // before fork: the child has it at once
     int pid = fork();
     if (pid == 0) {
-        sigaction(SIGUSR1, handler);
         thread_create(spinner, 0);
         while (!in_h)
             sched_yield();
