@@ -163,10 +163,54 @@ def c_course_style():
     leak_checks("ch8 C-course style", lines)
 
 
+FIXES = ("fx8_usertest", "h8_forkexec", "h8_race_close2", "h8_sig", "h8_hexit", "h8_guard")
+
+
+def regressions():
+    """Programs that once found a bug in this kernel (tests/lib/h8_*.c), in
+    one boot: fx8_usertest is INIT and runs each in turn, printing
+    "fx8_usertest: NAME exited with CODE" once NAME has ended. Each program's
+    own lines start with its name; its exit code counts its failed checks."""
+    tmp = tempfile.mkdtemp(prefix="ch8-fixes-")
+    try:
+        apps = os.path.join(tmp, "apps")
+        os.makedirs(apps)
+        errors = compile_c_course(FIXES, apps)
+        check("ch8 regressions: the programs compile with their runtime", not errors, "compile errors",
+              errors.splitlines())
+        if errors:
+            return
+        code, lines = run_tree(D, "ch8 regressions", APPS=apps, INIT="fx8_usertest")
+    finally:
+        shutil.rmtree(tmp)
+    for name, what in (("h8_forkexec", "a child forked from thread 3 creates 15 threads, tids 1..15"),
+                       ("h8_race_close2", "closing an fd during another thread's long write"),
+                       ("h8_sig", "sigreturn by a thread not in the handler is -1"),
+                       ("h8_hexit", "a thread exiting inside the handler leaves the next signal handled"),
+                       ("h8_guard", "mmap over a live thread's guard page is -1")):
+        check_line(f"ch8 regressions: {name}: {what} (exit code 0)", lines,
+                   f"fx8_usertest: {name} exited with 0")
+    check_line("ch8 regressions: h8_forkexec: the child's tids 1..15", lines,
+               "h8_forkexec: fork from tid 3: child's result (wrong things): ok (got 0, want 0)")
+    pat = re.compile(r"^h8_race_close2: writer's write returned 524288; h8victim has 524288 bytes, "
+                     r"h8other has 0 bytes \(want 0\)$")
+    check("ch8 regressions: h8_race_close2: the whole write reaches the closed fd's file, none the new one",
+          any(pat.match(l) for l in lines), "missing", lines, want="h8_race_close2:")
+    check_line("ch8 regressions: h8_sig: sigreturn by the other thread", lines,
+               "h8_sig: sigreturn by the thread not in the handler: -1 (ok)")
+    check_line("ch8 regressions: h8_hexit: the next signal is handled", lines,
+               "h8_hexit: after a thread exits inside the handler, the next signal is handled: ok (got 0, want 0)")
+    check_line("ch8 regressions: h8_guard: mmap of a live thread's guard page", lines,
+               "h8_guard: mmap over live thread 1's guard page: ok (got -1, want -1)")
+    check("ch8 regressions: the run ends with exit code 0", code == 0, f"status {code}", lines)
+    leak_checks("ch8 regressions", lines)
+
+
 def main():
     global D
     work, D = private_tree(CH, "ch8-threads-")
     try:
+        regressions()
         threads()
         thread_exit()
         default_run()
