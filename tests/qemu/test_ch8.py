@@ -97,7 +97,15 @@ def default_run():
     check("ch8: the default run: QEMU exits with status 0", code == 0, f"status {code}", lines)
     check_line("ch8: the default run: INIT finishes its plan", lines, "initproc: all steps done")
     leak_checks("ch8: the default run", lines)
-    zero = ["ch8_threads", "ch8_thread_exit", "ch7_pipe_big", "ch7_pipe_ends", "ch7_dup", "ch7_pipe_storm",
+    expect("the default run: a user-level thread library", lines, "uthread",
+           [("workers ran strictly in turn 1 2 3 1 2 3 ...", 1),
+            ("sums computed on three interleaved stacks are right", 1)])
+    expect("the default run: a race", lines, "race",
+           [("threads that ended with exit code 0", 4), ("the counter is at most that", 1)])
+    expect("the default run: locks in user space", lines, "spinlock",
+           [("counter under the amoswap lock", 2000), ("counter added with lr.w/sc.w", 2000),
+            ("counter added with __atomic_fetch_add", 2000)])
+    zero = ["ch8_uthread", "ch8_race", "ch8_spinlock", "ch8_threads", "ch8_thread_exit", "ch7_pipe_big", "ch7_pipe_ends", "ch7_dup", "ch7_pipe_storm",
             "ch7_sig_handler", "ch7_sig_mask", "ch7_sig_kill", "ch7_sig_regs", "ch7_sig_bad"]
     for name in zero + test_ch7.EARLIER_ZERO:
         check(f"ch8: the default run: {name} runs to its end (exit code 0)", got.get(name) == 0,
