@@ -244,9 +244,9 @@ def malformed():
 
 
 LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
-# Our own pair, built the same way: a fresh program spawned while its parent's
-# values are live in the f registers must still start with zeros.
-FP_PAIR = ("fp_spawn", "fp_fresh")
+# Our own program, built the same way: a child that never used the f
+# registers, run while its parent's values are live in them, finds zeros.
+FP_PAIR = ("fp_fork",)
 C_COURSE = ("cc5_usertest", "cc5_exit0", "cc5_exit1", "cc5_ppid", "cc5_args", "cc5_exec",
             "cc5_forkmany", "cc5_spawn")
 
@@ -274,7 +274,7 @@ def c_course_style():
         if errors:
             return
         code, lines = boot(CH, APPS=apps, INIT="cc5_usertest")
-        fp_code, fp_lines = boot(CH, APPS=apps, INIT="fp_spawn")
+        fp_code, fp_lines = boot(CH, APPS=apps, INIT="fp_fork")
     finally:
         shutil.rmtree(tmp)  # the next boot's `make all` rebuilds the tree as it needs
     check_line("ch5 C-course style: INIT gets argc 1 and argv {its name, NULL} in a0/a1", lines,
@@ -325,14 +325,14 @@ def c_course_style():
 
 
 def fresh_fp(code, lines):
-    """A spawned program starts with zero f registers although its parent's
-    values were live in them at the spawn (the parent is switched out in
-    waitpid, so the scheduler must know it saved them); the parent gets its
-    own values back after the child has run."""
-    check_line("ch5: a program spawned while its parent's f registers are live starts with zeros",
-               lines, "fp_spawn: the spawned child saw 0 non-zero float registers (want 0)")
+    """A child that never used the f registers finds zeros although its
+    parent's values were live in them when it was dispatched (the parent is
+    switched out in waitpid, so the scheduler must know whose values the
+    registers hold); the parent gets its own values back afterwards."""
+    check_line("ch5: a child dispatched while its parent's f registers are live finds zeros",
+               lines, "fp_fork: the child saw 0 non-zero float registers (want 0)")
     check_line("ch5: the parent's f registers and fcsr are its own again after the child ran",
-               lines, "fp_spawn: the parent's float registers after the child: its own")
+               lines, "fp_fork: the parent's float registers after the child: its own")
     check("ch5: that run ends with INIT's exit code 0", code == 0, f"status {code}", lines)
 
 
