@@ -74,10 +74,17 @@ $(1)/assets/%.svg: assets/%.dot tangle/dotlang.py
 	@mkdir -p $$(@D) && python3 tangle/dotlang.py both $$< $$@.dot && dot -Tsvg $$@.dot -o $$@ && rm $$@.dot
 $(1)/assets/%.svg: assets/%.svg tangle/svglang.py
 	@mkdir -p $$(@D) && python3 tangle/svglang.py both $$< $$@
+# The figures' PDFs are the same in both editions: the reader's edition
+# makes them (svg2pdf.py starts Chromium once per figure), the student's copies them.
+ifeq ($(2),reader)
 $(1)/src/assets/%.pdf: assets/%.dot tangle/dotlang.py
 	@mkdir -p $$(@D) && python3 tangle/dotlang.py both $$< $$@.dot && dot -Tpdf $$@.dot -o $$@ && rm $$@.dot
 $(1)/src/assets/%.pdf: $(1)/assets/%.svg tangle/svg2pdf.py
 	@mkdir -p $$(@D) && python3 tangle/svg2pdf.py $$< $$@
+else
+$(1)/src/assets/%.pdf: $(BOOK_OUT)/src/assets/%.pdf
+	@mkdir -p $$(@D) && cp $$< $$@
+endif
 
 $(1)/src/book.tex: $(1)/src/.stamp book/template.tex book/latex.lua $(addprefix $(1)/src/assets/,$(addsuffix .pdf,$(BOOK_FIGNAMES)))
 	$(BOOK_PANDOC) -t latex --no-highlight --top-level-division=chapter \

@@ -11,6 +11,8 @@ with exercises, `make grade STUDENT=` on the lab tree gives the lab's score.
 SNAPSHOT_CHAPTERS="1 2 3" limits the chapters tested (default: all), for a
 chapter that is still being written."""
 
+import difflib
+import glob
 import json
 import os
 import re
@@ -20,7 +22,7 @@ import tarfile
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ROOT, check, done, sh  # noqa: E402
+from harness import ANSI, CPU_SECONDS, QEMU, ROOT, WALL_SECONDS, check, done, sh  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "tangle"))
 from nwparse import Book  # noqa: E402
@@ -164,6 +166,118 @@ def make_test_checks(n, name, tree, path, expected, known=()):
     return passes
 
 
+# What the compiler reads of C, assembly and linker scripts once comments
+# and layout are gone: string and character literals, names, numbers and
+# operators. A preprocessor directive ends at its line's end, so that end is
+# a token too.
+LITERAL = r'"(?:\\.|[^"\\\n])*"|' + r"'(?:\\.|[^'\\\n])*'"
+COMMENT = re.compile(LITERAL + r"|//[^\n]*|/\*.*?\*/", re.S)
+TOKEN = re.compile(LITERAL + r"|[A-Za-z_]\w*|\.?\d[\w.]*|->|\+\+|--|<<=|>>=|<<|>>|<=|>=|==|!=|"
+                   r"&&|\|\||[-+*/%&|^]=|##|\S")
+# Files of a snapshot that out/chN does not have (the snapshot tool writes
+# them), and files of out/chN that are the developer's (tangle/compdb.py).
+SNAPSHOT_ONLY = ("README.md", "LICENSE", "LICENSE-BOOK", "tests.mk", "tests/", "doc/")
+GENERATED = ("compile_commands.json",)
+
+
+def program_text(path):
+    """The part of a tangled file that makes the program. C, assembly and
+    linker scripts: their tokens, without comments, layout and `#line`
+    directives (which only move __FILE__ and __LINE__ from the .nw file to
+    the C file). Other files (Makefile, scripts): their lines that are not
+    comments, without trailing blanks."""
+    lines = [l for l in open(path, encoding="utf-8").read().split("\n")
+             if not re.match(r"\s*#\s*line\b", l)]
+    if not path.endswith((".c", ".h", ".S", ".ld")):
+        return [l.rstrip() for l in lines
+                if l.strip() and (not l.lstrip().startswith("#") or l.startswith("#!"))]
+    if path.endswith(".S"):  # in assembly, `# words` is a comment
+        lines = [l for l in lines if not re.match(r"\s*#(\s|$)", l)]
+    text = COMMENT.sub(lambda m: m.group(0) if m.group(0)[0] in "\"'" else " ", "\n".join(lines))
+    out = []
+    for line in text.replace("\\\n", " ").split("\n"):
+        tokens = TOKEN.findall(line)
+        out += tokens + (["(end of directive)"] if tokens[:1] == ["#"] else [])
+    joined = []  # "a" "b" is "ab" to the compiler, and clang-format may split a literal
+    for t in out:
+        if t[:1] == '"' and joined and joined[-1][:1] == '"':
+            joined[-1] = joined[-1][:-1] + t[1:]
+        else:
+            joined.append(t)
+    return joined
+
+
+def same_program_checks(n, name, tree, path):
+    """For a chapter before the last: the snapshot builds and passes its
+    host tests on its own, without noweb and pandoc; it is the program of
+    out/chN (the tree tests/qemu/test_chN.py boots) but for comments, layout
+    and #line, and it carries the book's test files unchanged; and its
+    `make run` boot prints what the same boot of out/chN prints. Then
+    test_chN.py's result on out/chN is its result here: each QEMU run under
+    -icount is a function of the program and the test. The last chapter's
+    snapshot and every lab tree run their QEMU suite here in full, which
+    proves the copied test machinery (run.py, harness, grade.py) outside
+    the repository."""
+    env = {"PATH": path, "PYTHONPATH": "", "TMPDIR": os.environ.get("TMPDIR", "/tmp")}
+    code, out = sh("make -s all", cwd=tree, env=env)
+    check(f"snapshot {name}: plain make builds the kernel outside the repository, without noweb "
+          f"and pandoc", code == 0, f"status {code}", out.splitlines())
+    host = sorted(os.path.relpath(f, tree) for f in glob.glob(os.path.join(tree, "tests", "*", "test_*"))
+                  if os.access(f, os.X_OK) and not f.startswith(os.path.join(tree, "tests", "qemu", "")))
+    code, out = sh("python3 tests/run.py " + " ".join(host), cwd=tree, env=env, timeout=1800)
+    passes, fails, summary = parse(out)
+    check(f"snapshot {name}: its host test suites pass ({', '.join(host)})",
+          host and summary is not None and not fails and code == 0 and passes,
+          f"status {code}, {len(fails)} failed", out.splitlines(), want="FAIL ")
+    dev = os.path.join(ROOT, "out", f"ch{n}")
+    dev_files = [f for f in sources_of(dev) if f not in GENERATED]
+    snap_files = [f for f in sources_of(tree)
+                  if f not in GENERATED and not f.startswith(SNAPSHOT_ONLY) and f != ".clang-format"
+                  or f == ".clang-format" and ".clang-format" in dev_files]
+    differ = []
+    for f in sorted(set(dev_files) | set(snap_files)):
+        if f not in dev_files or f not in snap_files:
+            differ.append(f"{f}: only in {'the snapshot' if f in snap_files else f'out/ch{n}'}")
+            continue
+        a, b = program_text(os.path.join(dev, f)), program_text(os.path.join(tree, f))
+        if f == "Makefile" and b[-1:] == ["-include tests.mk"]:
+            b = b[:-1]  # the snapshot's `make test` and `make grade`
+        if a != b:
+            k = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+            differ.append(f"{f}: out/ch{n} has {a[k:k + 6]}, the snapshot {b[k:k + 6]}")
+    check(f"snapshot {name}: the same program as out/ch{n}: its {len(snap_files)} files differ "
+          f"only in comments, layout and #line", not differ, f"{len(differ)} files differ", differ)
+    tests = [f for f in sources_of(tree) if f.startswith("tests/")
+             and f not in ("tests/grading.json", "tests/exercises.txt")]
+    changed = [f for f in tests if not os.path.exists(os.path.join(ROOT, f)) or (
+        program_text(os.path.join(tree, f)) != program_text(os.path.join(ROOT, f))
+        if f.endswith((".c", ".h")) else  # clang-formatted, as the kernel is
+        open(os.path.join(tree, f), "rb").read() != open(os.path.join(ROOT, f), "rb").read())]
+    check(f"snapshot {name}: its {len(tests)} test files are the book's (C files but for layout), "
+          f"tests/qemu/test_ch{n}.py among them",
+          not changed and f"tests/qemu/test_ch{n}.py" in tests, f"changed or missing: {changed}")
+    # One boot each, of the snapshot and of a copy of out/chN (the tree the
+    # QEMU suites are building in meanwhile), with the same QEMU.
+    copy = tree + "-dev"
+    shutil.copytree(dev, copy, ignore=shutil.ignore_patterns("build", *GENERATED))
+    runs = {}
+    for label, d in (("snapshot", tree), (f"out/ch{n}", copy)):
+        code, out = sh(f"ulimit -t {CPU_SECONDS}; make -s all && make -s run QEMU='{QEMU}' </dev/null",
+                       cwd=d, env=env, timeout=WALL_SECONDS)
+        runs[label] = (code, [ANSI.sub("", l).rstrip("\r") for l in out.splitlines()])
+    shutil.rmtree(copy, ignore_errors=True)
+    (code, lines), (dcode, dlines) = runs["snapshot"], runs[f"out/ch{n}"]
+    # Not in the same order: #line changes the programs' debug information,
+    # so their files' sizes, so how many instructions loading them takes,
+    # so where a tick preempts one of several programs running at once.
+    check(f"snapshot {name}: make run boots it in QEMU; it prints the lines out/ch{n} prints "
+          f"(concurrent programs' lines may interleave differently) and exits as it does "
+          f"(status {dcode})",
+          sorted(lines) == sorted(dlines) and code == dcode and lines, f"status {code}",
+          [l for l in difflib.unified_diff(sorted(dlines), sorted(lines), f"out/ch{n}", name,
+                                           lineterm="")])
+
+
 def grade_of(tree):
     """(score, max) from the tree's grade.json and its last line, or None."""
     try:
@@ -243,17 +357,23 @@ def main():
                 trees[name] = os.path.join(tmp, name)
                 shutil.copytree(src, trees[name], symlinks=True)
             seen = set()
-            if full in trees:
+            if full in trees and n == max(chapters()):
                 seen = make_test_checks(n, full, trees[full], path, [])
+            elif full in trees:
+                same_program_checks(n, full, trees[full], path)
+            if full in trees:
                 sh("make -s all", cwd=trees[full], env={"PATH": path})  # a suite may clean up
                 problems = lint(trees[full])
                 check(f"snapshot {full}: reads as hand-written: every declaration defined, every "
                       f"definition and macro used, no chapter history, blank lines between "
                       f"definitions", not problems, f"{len(problems)} problems", problems)
-                stale = [c for c in expected if c not in seen]
-                check(f"snapshot {full}: each exercise check is a real check that passes in the full tree",
-                      not stale, f"never passed: {stale}")
-                if exercises:
+                if n == max(chapters()):
+                    # (for an earlier chapter, tests/qemu/test_chN.py checks
+                    # this on out/chN: the same program, see same_program_checks)
+                    stale = [c for c in expected if c not in seen]
+                    check(f"snapshot {full}: each exercise check is a real check that passes in the full tree",
+                          not stale, f"never passed: {stale}")
+                if exercises and n == max(chapters()):
                     score = grade_of(trees[full])
                     check(f"snapshot {full}: make grade scores full marks, {full_marks}/{full_marks}",
                           score == (full_marks, full_marks), f"score {score}")
