@@ -211,9 +211,10 @@ def test_files(n):
                 for h in re.findall(r'^#include "(\.\./[^"]+)"', text, re.M) +
                 re.findall(r"\{HERE\}/(\.\./[\w./]+)", text)]
     out = list(dict.fromkeys(out))
-    qemu = f"tests/qemu/test_ch{n}.py"
-    if os.path.exists(os.path.join(REPO, qemu)):
-        out.append(qemu)
+    # The chapter's QEMU suites: test_chN.py and any test_chN_*.py beside it.
+    qdir = os.path.join(REPO, "tests", "qemu")
+    out += sorted(f"tests/qemu/{f}" for f in os.listdir(qdir)
+                  if f == f"test_ch{n}.py" or (f.startswith(f"test_ch{n}_") and f.endswith(".py")))
     if n >= 3:  # outside programs run alone: counters, the half-slice rule
         out += ["tests/lib/slice.py", "tests/lib/slice_a.c", "tests/lib/slice_b.c",
                 "tests/lib/counters.c", "tests/bench/rt.h", "tests/bench/app.ld"]

@@ -66,6 +66,9 @@ TARGETS = {
         "write_64k_per_byte": 10,
         "read_64k_per_byte": 4,
     },
+    7: {
+        "pipe_64k_per_byte": 6,
+    },
 }
 # Issue 12's reference figures (same QEMU 7.2 and OpenSBI 1.1): the C
 # course's chapter 5 kernel and xv6-riscv.
@@ -79,6 +82,10 @@ REFERENCE5 = {
 REFERENCE6 = {
     "write_64k_per_byte": (17.05, 2_305),
     "read_64k_per_byte": (7.47, 208.6),
+}
+# Issue 14's: the C course's chapter 7 kernel and xv6-riscv.
+REFERENCE7 = {
+    "pipe_64k_per_byte": (13.96, 683.2),
 }
 
 
@@ -201,6 +208,14 @@ def bench_chapter(ch, src, work, tasks, sbi):
             r["write_64k_per_byte"] = v["write_64k_per_byte_x100"] / 100
             r["read_64k_per_byte"] = v["read_64k_per_byte_x100"] / 100
             r["open_close"] = v["open_close"]
+        if ch >= 7:
+            # 64 KiB from one process to another through a pipe (pipe.c).
+            v = run_one(t, work, "pipe.c", "a_pipe")
+            r["pipe_64k_per_byte"] = v["pipe_64k_per_byte_x100"] / 100
+            # A signal sent to oneself, handled, and returned from (signal.c).
+            v = run_one(t, work, "signal.c", "a_signal")
+            r["signal_round_trip"] = v["signal_round_trip"]
+            r["signal_kill_ignored"] = v["signal_kill_ignored"]
         return r
     # Yield between k tasks; launch cost as the task count grows.
     first = {}
@@ -247,6 +262,9 @@ ROWS = [
     ("write_64k_per_byte", "new 64 KiB file, 512-byte writes, per byte"),
     ("read_64k_per_byte", "read it back, 512-byte reads, per byte"),
     ("open_close", "open + close of an existing file"),
+    ("pipe_64k_per_byte", "64 KiB through a pipe, 512-byte writes/reads, per byte"),
+    ("signal_round_trip", "signal to oneself: kill + handler + sigreturn"),
+    ("signal_kill_ignored", "  kill alone (an ignored signal)"),
 ]
 
 
@@ -280,7 +298,7 @@ def verdicts(ch, r):
     for key, lim in TARGETS.get(ch, {}).items():
         v = r.get(key)
         if v is not None:
-            refs = {5: REFERENCE5, 6: REFERENCE6}.get(ch, {})
+            refs = {5: REFERENCE5, 6: REFERENCE6, 7: REFERENCE7}.get(ch, {})
             ref = (f"; C course {fmt(refs[key][0])}, xv6 {fmt(refs[key][1])}"
                    if key in refs else "")
             out.append((key, v <= lim, f"ch{ch} {key} = {fmt(v)} (target <= {fmt(lim)}{ref})"))

@@ -38,6 +38,8 @@ void pid libc sbrk mmap munmap alloc mod ctrl copyin copyout
 inode balloc refcnt head virtio blk mmio
 addr flags idx avail used ring type sector size nlink unlink
 note inum ref notangle
+nread nwrite readers writers notes console
+pending mask frame handler sigreturn sigprocmask sigaction fcsr
 """.split())
 
 
