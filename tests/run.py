@@ -11,12 +11,15 @@ Suites run two at a time (the machine has two cores).
 import concurrent.futures
 import glob
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# A hang guard on each suite's wall time (a loaded machine is slow, not wrong).
+LIMIT = 3600
 
 
 # The longest suites start first, so the two workers finish together.
@@ -36,6 +39,19 @@ def suites(args):
     return sorted((os.path.relpath(f, ROOT) for f in found if os.access(f, os.X_OK)), key=order)
 
 
+LIVE = set()  # the session ids of the suites running
+
+
+def stop(session):
+    """Kill every process of a suite's session (its process groups too)."""
+    for d in os.listdir("/proc"):
+        try:
+            if d.isdigit() and os.getsid(int(d)) == session:
+                os.kill(int(d), signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 def run(suite):
     """Run one suite: (suite, output, exit status, wall seconds, CPU seconds).
     The CPU seconds are user + system time of the suite and every process
@@ -43,45 +59,66 @@ def run(suite):
     costs better than the wall time does."""
     start = time.time()
     with tempfile.TemporaryFile() as o, tempfile.TemporaryFile() as e:
-        p = subprocess.Popen([os.path.join(ROOT, suite)], cwd=ROOT, stdout=o, stderr=e)
+        # Its own session, so that a suite over the limit is stopped with
+        # everything it started (make, QEMU, Chromium), not only its first
+        # process.
+        p = subprocess.Popen([os.path.join(ROOT, suite)], cwd=ROOT, stdout=o, stderr=e,
+                             start_new_session=True)
+        LIVE.add(p.pid)
         while True:
             pid, status, usage = os.wait4(p.pid, os.WNOHANG)
             if pid:
                 break
-            if time.time() - start > 3600:
-                p.kill()
+            if time.time() - start > LIMIT:
+                stop(p.pid)
                 pid, status, usage = os.wait4(p.pid, 0)
                 break
             time.sleep(0.2)
+        stop(p.pid)  # anything the suite left running
+        LIVE.discard(p.pid)
         p.returncode = code = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
         o.seek(0)
         e.seek(0)
         out = (o.read() + e.read()).decode(errors="replace")
-    if time.time() - start > 3600:
-        out, code = out + "\nFAIL timeout: suite ran over 3600 s", 1
+    if time.time() - start > LIMIT:
+        out, code = out + f"\nFAIL timeout: suite ran over {LIMIT} s", 1
     return suite, out, code, time.time() - start, usage.ru_utime + usage.ru_stime
 
 
+def report(suite, out, code, secs, cpu):
+    """Print one suite's result; return (passed, failed)."""
+    lines = out.splitlines()
+    p = sum(1 for l in lines if l.startswith("PASS "))
+    f = sum(1 for l in lines if l.startswith("FAIL "))
+    if code != 0 and f == 0:
+        lines.append(f"FAIL {suite}: exited with status {code} and no FAIL line")
+        f = 1
+    if p == 0 and f == 0:
+        lines.append(f"FAIL {suite}: ran no check")
+        f = 1
+    print(f"== {suite} ({p} passed, {f} failed, {secs:.1f} s, CPU {cpu:.1f} s)")
+    for l in lines:
+        if f or l.startswith(("PASS ", "FAIL ")):
+            print("   " + l)
+    sys.stdout.flush()
+    return p, f
+
+
 def main():
-    passed = failed = 0
+    passed = failed = cpu_total = 0
     jobs = int(os.environ.get("JOBS", "2"))
+    # Ctrl-C or a kill stops the suites too (they run in sessions of their own).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        for suite, out, code, secs, cpu in pool.map(run, suites(sys.argv[1:])):
-            lines = out.splitlines()
-            p = sum(1 for l in lines if l.startswith("PASS "))
-            f = sum(1 for l in lines if l.startswith("FAIL "))
-            if code != 0 and f == 0:
-                lines.append(f"FAIL {suite}: exited with status {code} and no FAIL line")
-                f = 1
-            if p == 0 and f == 0:
-                lines.append(f"FAIL {suite}: ran no check")
-                f = 1
-            passed, failed = passed + p, failed + f
-            print(f"== {suite} ({p} passed, {f} failed, {secs:.1f} s, CPU {cpu:.1f} s)")
-            for l in lines:
-                if f or l.startswith(("PASS ", "FAIL ")):
-                    print("   " + l)
-            sys.stdout.flush()
+        try:
+            for result in pool.map(run, suites(sys.argv[1:])):
+                p, f = report(*result)
+                passed, failed, cpu_total = passed + p, failed + f, cpu_total + result[4]
+        except KeyboardInterrupt:
+            for session in list(LIVE):
+                stop(session)
+            raise
+    print(f"(CPU time of all suites: {cpu_total:.0f} s)")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
