@@ -11,6 +11,7 @@ Suites run two at a time (the machine has two cores).
 import concurrent.futures
 import glob
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -85,9 +86,11 @@ def run(suite):
     return suite, out, code, time.time() - start, usage.ru_utime + usage.ru_stime
 
 
-def report(suite, out, code, secs, cpu):
-    """Print one suite's result; return (passed, failed)."""
+def report(suite, out, code, secs, cpu, passes):
+    """Print one suite's result; return (passed, failed). Adds the names of
+    the checks that passed to passes[suite]."""
     lines = out.splitlines()
+    passes[suite] = {l[5:] for l in lines if l.startswith("PASS ")}
     p = sum(1 for l in lines if l.startswith("PASS "))
     f = sum(1 for l in lines if l.startswith("FAIL "))
     if code != 0 and f == 0:
@@ -104,20 +107,55 @@ def report(suite, out, code, secs, cpu):
     return p, f
 
 
+def exercise_checks(passes):
+    """In the book, when every suite ran: each check of chapter n's
+    exercises (the checks its lab snapshot must fail, tangle/snapshot.py)
+    passed in chapter n's QEMU suites, tests/qemu/test_chN.py and
+    test_chN_*.py, on out/chN: each is a real check that the book's solution
+    passes. (tests/snapshot proves each chapter's full snapshot the same
+    program as out/chN, instead of running these suites in it again.)
+    Returns (passed, failed)."""
+    sys.path.insert(0, os.path.join(ROOT, "tangle"))
+    from nwparse import Book
+    from snapshot import choose
+    sources = sorted(glob.glob(os.path.join(ROOT, "chapters", "ch*.nw")),
+                     key=lambda f: int(re.search(r"ch(\d+)", os.path.basename(f)).group(1)))
+    book = Book(sources)
+    lines = []
+    for n in range(1, len(sources) + 1):
+        expected = [c for e in choose(book, n, True)[0] for c in e["checks"]]
+        seen = set().union(*(v for k, v in passes.items()
+                             if re.fullmatch(rf"tests/qemu/test_ch{n}(_\w+)?\.py", k)))
+        missing = [c for c in expected if c not in seen]
+        if expected:
+            name = f"ch{n}: each of the {len(expected)} checks of the chapter's exercises passed in its QEMU suites"
+            lines.append(f"FAIL {name}: {len(missing)} did not pass: {missing[:5]}" if missing
+                         else f"PASS {name}")
+    print("== the exercises' checks (tests/run.py)")
+    for l in lines:
+        print("   " + l)
+    f = sum(l.startswith("FAIL ") for l in lines)
+    return len(lines) - f, f
+
+
 def main():
     passed = failed = cpu_total = 0
+    passes = {}
     jobs = int(os.environ.get("JOBS", "2"))
     # Ctrl-C or a kill stops the suites too (they run in sessions of their own).
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         try:
             for result in pool.map(run, suites(sys.argv[1:])):
-                p, f = report(*result)
+                p, f = report(*result, passes)
                 passed, failed, cpu_total = passed + p, failed + f, cpu_total + result[4]
         except KeyboardInterrupt:
             for session in list(LIVE):
                 stop(session)
             raise
+    if not sys.argv[1:] and os.path.isdir(os.path.join(ROOT, "chapters")):
+        p, f = exercise_checks(passes)
+        passed, failed = passed + p, failed + f
     print(f"(CPU time of all suites: {cpu_total:.0f} s)")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
