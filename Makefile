@@ -72,7 +72,7 @@ clean:
 	rm -rf out
 
 # Longer libFuzzer runs, FUZZ_SECONDS each, on the device-tree reader, the
-# ELF checker and the disk layout code (make test runs 15 s of each).
+# ELF checker and the disk layout code (make test runs 5 s of each).
 FUZZ_SECONDS ?= 60
 fuzz: deps-test tangle
 	@sh tests/fuzz/fuzz.sh $(FUZZ_SECONDS)

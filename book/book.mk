@@ -22,6 +22,7 @@ BOOK_PAGES_reader  := $(BOOK_COMMON) solutions answers
 BOOK_PAGES_student := $(BOOK_COMMON)
 BOOK_FIGSRC   := $(wildcard assets/*.svg assets/*.dot)
 BOOK_FIGNAMES := $(sort $(basename $(notdir $(BOOK_FIGSRC))))
+BOOK_SVGNAMES := $(sort $(basename $(notdir $(wildcard assets/*.svg))))
 # figures with labels in both languages (<text lang="en"> in an .svg, {中文|English}
 # pairs in a .dot; book/CONVENTIONS.md, "Figures"): one rendering per language too
 BOOK_LANGFIGS := $(basename $(notdir $(shell grep -l -E '<(text|tspan)[^>]*lang="en"' assets/*.svg 2>/dev/null) \
@@ -74,10 +75,20 @@ $(1)/assets/%.svg: assets/%.dot tangle/dotlang.py
 	@mkdir -p $$(@D) && python3 tangle/dotlang.py both $$< $$@.dot && dot -Tsvg $$@.dot -o $$@ && rm $$@.dot
 $(1)/assets/%.svg: assets/%.svg tangle/svglang.py
 	@mkdir -p $$(@D) && python3 tangle/svglang.py both $$< $$@
+# The figures' PDFs are the same in both editions: the reader's edition
+# makes them, the student's copies them. The SVG figures are printed in one
+# run of Chromium (svg2pdf.py), which costs less than one run per figure.
+ifeq ($(2),reader)
 $(1)/src/assets/%.pdf: assets/%.dot tangle/dotlang.py
 	@mkdir -p $$(@D) && python3 tangle/dotlang.py both $$< $$@.dot && dot -Tpdf $$@.dot -o $$@ && rm $$@.dot
-$(1)/src/assets/%.pdf: $(1)/assets/%.svg tangle/svg2pdf.py
-	@mkdir -p $$(@D) && python3 tangle/svg2pdf.py $$< $$@
+$(addprefix $(1)/src/assets/,$(addsuffix .pdf,$(BOOK_SVGNAMES))) &: \
+		$(addprefix $(1)/assets/,$(addsuffix .svg,$(BOOK_SVGNAMES))) tangle/svg2pdf.py
+	@mkdir -p $(1)/src/assets && python3 tangle/svg2pdf.py \
+	    $(foreach f,$(BOOK_SVGNAMES),$(1)/assets/$(f).svg $(1)/src/assets/$(f).pdf)
+else
+$(1)/src/assets/%.pdf: $(BOOK_OUT)/src/assets/%.pdf
+	@mkdir -p $$(@D) && cp $$< $$@
+endif
 
 $(1)/src/book.tex: $(1)/src/.stamp book/template.tex book/latex.lua $(addprefix $(1)/src/assets/,$(addsuffix .pdf,$(BOOK_FIGNAMES)))
 	$(BOOK_PANDOC) -t latex --no-highlight --top-level-division=chapter \

@@ -225,9 +225,10 @@ class Book:
                         problems.append(f"{p.path}:{line}: chunk <<{u}>> is used here but "
                                         f"never defined{hint}.")
         problems += self.check_exercise_checks(upto, defs)
-        # In a lab tree, chunks that only a replaced solution uses are unused.
-        full_used = set() if not lab else \
-            {u for ps in self.definitions(upto).values() for p in ps for u, _ in p.uses}
+        # A chunk that only another tree uses is not unused: in a lab tree, a
+        # replaced solution's helper; in the full tree, a part of a stub.
+        other_used = {u for tree in (False, True) for ps in self.definitions(upto, tree).values()
+                      for p in ps for u, _ in p.uses}
         files = {}
         for name in roots:
             if name.startswith("checks: "):
@@ -236,7 +237,7 @@ class Book:
             # Only complain in the chapter that introduced the chunk, so that a
             # later replacement may legitimately drop a helper chunk.
             if not maps_to_file(name):
-                if name in full_used:
+                if name in other_used:
                     continue
                 if any(p.chapter == upto for p in self.history(name)[:1]):
                     if looks_like_file(name):

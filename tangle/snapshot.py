@@ -215,6 +215,13 @@ def test_files(n):
     qdir = os.path.join(REPO, "tests", "qemu")
     out += sorted(f"tests/qemu/{f}" for f in os.listdir(qdir)
                   if f == f"test_ch{n}.py" or (f.startswith(f"test_ch{n}_") and f.endswith(".py")))
+    # ... and the earlier chapters' suites they import (chapter 8 reuses
+    # chapter 7's checks on its own run).
+    for f in list(out):
+        if f.startswith("tests/qemu/"):
+            text = open(os.path.join(REPO, f), encoding="utf-8").read()
+            out += [f"tests/qemu/{m}.py" for m in re.findall(r"^\s*import (test_ch\w+)$", text, re.M)
+                    if f"tests/qemu/{m}.py" not in out]
     if n >= 3:  # outside programs run alone: counters, the half-slice rule
         out += ["tests/lib/slice.py", "tests/lib/slice_a.c", "tests/lib/slice_b.c",
                 "tests/lib/counters.c", "tests/bench/rt.h", "tests/bench/app.ld"]

@@ -96,6 +96,7 @@ REFERENCE7 = {
 REFERENCE8 = {
     "getpid": (408, None),
     "thread_create_exit_wait": (65_677, None),
+    "mutex_pair_blocking": (985, None),
 }
 
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Short, bounded libFuzzer passes over the kernel's parsers of untrusted
-# input: tests/fuzz/fuzz.sh for 15 s on each target in a scratch directory.
+# input: tests/fuzz/fuzz.sh for 5 s on each target in a scratch directory.
 #   fdt  chapter 1's device-tree reader, seeded with QEMU's device tree
 #   elf  chapter 4's ELF checker, seeded with executables built from
 #        tests/unit/ch4/tiny.c
@@ -15,9 +15,9 @@ fail=0
 # short target "what it is seeded with"
 short() {
     t=$1 seeds=$2
-    FUZZ_DIR="$TMP" sh "$ROOT/tests/fuzz/fuzz.sh" 15 $t >"$TMP/$t.log" 2>&1
+    FUZZ_DIR="$TMP" sh "$ROOT/tests/fuzz/fuzz.sh" 5 $t >"$TMP/$t.log" 2>&1
     code=$?
-    name="fuzz_$t runs 15 s from $seeds without a crash"
+    name="fuzz_$t runs 5 s from $seeds without a crash"
     if [ $code -eq 2 ]; then
         echo "FAIL fuzz_$t builds with clang -fsanitize=fuzzer,address,undefined and gets its seeds"
         head -n 25 "$TMP/$t.log" | sed 's/^/     | /'

@@ -7,8 +7,8 @@ folders; EXERCISES= and LAB=all stub what they name and build; every tree
 has doc/ (lab), LICENSE files and a compile_commands.json that lists the
 kernel's sources; `make patch` and `make snapshots-git` agree (one commit
 per chapter, chN-lab branches, `git diff ch3 ch4` is `make patch CH=3`).
-The scores (full tree M/M, lab below, STUDENT= grading) are checked by
-tests/snapshot, which already runs every tree's tests."""
+The scores (lab below full marks, STUDENT= grading) are checked by
+tests/snapshot, which runs every lab tree's tests."""
 
 import glob
 import json

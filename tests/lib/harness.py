@@ -3,6 +3,7 @@
 import difflib
 import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -148,13 +149,22 @@ def sh(cmd, cwd=ROOT, timeout=1800, env=None):
     e = dict(os.environ)
     if env:
         e.update(env)
+    # In a process group of its own: on a timeout every process it started
+    # (make, QEMU) is stopped, not only the shell, whose children would
+    # otherwise hold the output pipe open. (The same session: tests/run.py
+    # stops a suite's whole session.) A group that is not the terminal's
+    # must not read it (it would be stopped): from a terminal, stdin is
+    # /dev/null.
+    p = subprocess.Popen(cmd, shell=True, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         stdin=subprocess.DEVNULL if os.isatty(0) else None,
+                         text=True, errors="replace", env=e, process_group=0)
     try:
-        p = subprocess.run(cmd, shell=True, cwd=cwd, capture_output=True, text=True,
-                           errors="replace", timeout=timeout, env=e)
-        return p.returncode, p.stdout + p.stderr
-    except subprocess.TimeoutExpired as ex:
-        out = ex.stdout.decode(errors="replace") if isinstance(ex.stdout, bytes) else (ex.stdout or "")
-        return 124, out + f"\n[test harness] timed out after {timeout} s"
+        out, err = p.communicate(timeout=timeout)
+        return p.returncode, out + err
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        out, err = p.communicate()
+        return 124, (out or "") + (err or "") + f"\n[test harness] timed out after {timeout} s"
 
 
 def tree(ch):

@@ -244,6 +244,9 @@ def malformed():
 
 
 LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
+# Our own program, built the same way: a child that never used the f
+# registers, run while its parent's values are live in them, finds zeros.
+FP_PAIR = ("fp_fork",)
 C_COURSE = ("cc5_usertest", "cc5_exit0", "cc5_exit1", "cc5_ppid", "cc5_args", "cc5_exec",
             "cc5_forkmany", "cc5_spawn")
 
@@ -260,7 +263,7 @@ def c_course_style():
         apps = os.path.join(tmp, "apps")
         os.makedirs(apps)
         errors = ""
-        for name in C_COURSE:
+        for name in C_COURSE + FP_PAIR:
             code, out = sh(f"riscv64-unknown-elf-gcc -O2 -Wall -Werror -march=rv64gc -mabi=lp64d "
                            f"-mcmodel=medany -ffreestanding -nostdlib -fno-builtin "
                            f"-T {LIB}/../bench/app.ld -Wl,--defsym=BASE=0x1000 "
@@ -271,6 +274,7 @@ def c_course_style():
         if errors:
             return
         code, lines = boot(CH, APPS=apps, INIT="cc5_usertest")
+        fp_code, fp_lines = boot(CH, APPS=apps, INIT="fp_fork")
     finally:
         shutil.rmtree(tmp)  # the next boot's `make all` rebuilds the tree as it needs
     check_line("ch5 C-course style: INIT gets argc 1 and argv {its name, NULL} in a0/a1", lines,
@@ -317,6 +321,19 @@ def c_course_style():
                     r"^cc5_spawn: waitpid\(first\) -> its pid, exit code 66778$",
                     r"^cc5_spawn: waitpid\(third\) -> its pid, exit code is my pid: yes$",
                     r"^cc5_usertest: cc5_spawn exited with 0 \(want 0\): ok$"])
+    fresh_fp(fp_code, fp_lines)
+
+
+def fresh_fp(code, lines):
+    """A child that never used the f registers finds zeros although its
+    parent's values were live in them when it was dispatched (the parent is
+    switched out in waitpid, so the scheduler must know whose values the
+    registers hold); the parent gets its own values back afterwards."""
+    check_line("ch5: a child dispatched while its parent's f registers are live finds zeros",
+               lines, "fp_fork: the child saw 0 non-zero float registers (want 0)")
+    check_line("ch5: the parent's f registers and fcsr are its own again after the child ran",
+               lines, "fp_fork: the parent's float registers after the child: its own")
+    check("ch5: that run ends with INIT's exit code 0", code == 0, f"status {code}", lines)
 
 
 def main():

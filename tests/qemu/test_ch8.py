@@ -22,7 +22,6 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import harness  # noqa: E402
 from harness import (check, check_line, compile_c_course, done, init_exits, leak_checks,  # noqa: E402
                      private_tree, run_tree, says)
 

@@ -4,13 +4,22 @@ full and lab tree and a .tar.gz of each; every tree reads as hand-written
 (no #line, no chunk names, clang-format clean, a comment atop each file, a
 README in both languages, and tests/snapshot/lint.py finds no leftover of
 the book's history); copied outside the repository, with noweb and
-pandoc off PATH, `make test` passes in the full tree, and in the lab tree
-fails exactly the checks of that chapter's exercises; for the last chapter
-with exercises, `make grade STUDENT=` on the lab tree gives the lab's score.
+pandoc off PATH, `make test` in the lab tree fails exactly the checks of
+that chapter's exercises; for the last chapter with exercises, `make grade
+STUDENT=` grades the lab tree's files.
+
+A full tree is proven the program of out/chN (tokens but for comments,
+layout and #line; the book's test files unchanged), builds, passes its host
+suites and boots outside the repository; its QEMU suites are not run again
+here (tests/qemu runs them on out/chN, and tests/run.py checks that each
+exercise check passes there). The lab trees run every suite, which proves
+the copied test machinery outside the repository; the last chapter's lab
+tree is run through `make grade STUDENT=` on the same files.
 
 SNAPSHOT_CHAPTERS="1 2 3" limits the chapters tested (default: all), for a
 chapter that is still being written."""
 
+import glob
 import json
 import os
 import re
@@ -20,7 +29,7 @@ import tarfile
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ROOT, check, done, sh  # noqa: E402
+from harness import ANSI, CPU_SECONDS, QEMU, ROOT, WALL_SECONDS, check, done, sh  # noqa: E402
 
 sys.path.insert(0, os.path.join(ROOT, "tangle"))
 from nwparse import Book  # noqa: E402
@@ -146,6 +155,11 @@ def make_test_checks(n, name, tree, path, expected, known=()):
     code, out = sh("make -s grade", cwd=tree, timeout=3600, env=env)  # a hang guard only
     log = os.path.join(tree, "grade.log")
     out = open(log, encoding="utf-8").read() if os.path.exists(log) else out
+    return judge_run(name, code, out, expected, known)
+
+
+def judge_run(name, code, out, expected, known=()):
+    """The checks on one run of a tree's suites (see make_test_checks)."""
     passes, fails, summary = parse(out)
     names = passes | set(known) | set(expected)
     failing = {key(f, names) for f in fails}
@@ -164,27 +178,152 @@ def make_test_checks(n, name, tree, path, expected, known=()):
     return passes
 
 
+# What the compiler reads of C, assembly and linker scripts once comments
+# and layout are gone: string and character literals, names, numbers and
+# operators. A preprocessor directive ends at its line's end, so that end is
+# a token too.
+LITERAL = r'"(?:\\.|[^"\\\n])*"|' + r"'(?:\\.|[^'\\\n])*'"
+COMMENT = re.compile(LITERAL + r"|//[^\n]*|/\*.*?\*/", re.S)
+TOKEN = re.compile(LITERAL + r"|[A-Za-z_]\w*|\.?\d[\w.]*|->|\+\+|--|<<=|>>=|<<|>>|<=|>=|==|!=|"
+                   r"&&|\|\||[-+*/%&|^]=|##|\S")
+# Files of a snapshot that out/chN does not have (the snapshot tool writes
+# them), and files of out/chN that are the developer's (tangle/compdb.py).
+SNAPSHOT_ONLY = ("README.md", "LICENSE", "LICENSE-BOOK", "tests.mk", "tests/", "doc/")
+GENERATED = ("compile_commands.json",)
+
+
+def program_text(path):
+    """The part of a tangled file that makes the program. C, assembly and
+    linker scripts: their tokens, without comments, layout and `#line`
+    directives (which only move __FILE__ and __LINE__ from the .nw file to
+    the C file). Other files (Makefile, scripts): their lines that are not
+    comments, without trailing blanks."""
+    lines = [l for l in open(path, encoding="utf-8").read().split("\n")
+             if not re.match(r"\s*#\s*line\b", l)]
+    if not path.endswith((".c", ".h", ".S", ".ld")):
+        return [l.rstrip() for l in lines
+                if l.strip() and (not l.lstrip().startswith("#") or l.startswith("#!"))]
+    if path.endswith(".S"):  # in assembly, `# words` is a comment
+        lines = [l for l in lines if not re.match(r"\s*#(\s|$)", l)]
+    text = COMMENT.sub(lambda m: m.group(0) if m.group(0)[0] in "\"'" else " ", "\n".join(lines))
+    out = []
+    for line in text.replace("\\\n", " ").split("\n"):
+        tokens = TOKEN.findall(line)
+        out += tokens + (["(end of directive)"] if tokens[:1] == ["#"] else [])
+    joined = []  # "a" "b" is "ab" to the compiler, and clang-format may split a literal
+    for t in out:
+        if t[:1] == '"' and joined and joined[-1][:1] == '"':
+            joined[-1] = joined[-1][:-1] + t[1:]
+        else:
+            joined.append(t)
+    return joined
+
+
+def same_program_checks(n, name, tree, path):
+    """For a chapter before the last: the snapshot builds and passes its
+    host tests on its own, without noweb and pandoc; it is the program of
+    out/chN (the tree tests/qemu/test_chN.py boots) but for comments, layout
+    and #line, and it carries the book's test files unchanged; and its
+    `make run` boot prints what the same boot of out/chN prints. Then
+    test_chN.py's result on out/chN is its result here: each QEMU run under
+    -icount is a function of the program and the test. The last chapter's
+    snapshot and every lab tree run their QEMU suite here in full, which
+    proves the copied test machinery (run.py, harness, grade.py) outside
+    the repository."""
+    env = {"PATH": path, "PYTHONPATH": "", "TMPDIR": os.environ.get("TMPDIR", "/tmp")}
+    code, out = sh("make -s all", cwd=tree, env=env)
+    check(f"snapshot {name}: plain make builds the kernel outside the repository, without noweb "
+          f"and pandoc", code == 0, f"status {code}", out.splitlines())
+    host = sorted(os.path.relpath(f, tree) for f in glob.glob(os.path.join(tree, "tests", "*", "test_*"))
+                  if os.access(f, os.X_OK) and not f.startswith(os.path.join(tree, "tests", "qemu", "")))
+    code, out = sh("python3 tests/run.py " + " ".join(host), cwd=tree, env=env, timeout=1800)
+    passes, fails, summary = parse(out)
+    check(f"snapshot {name}: its host test suites pass ({', '.join(host)})",
+          host and summary is not None and not fails and code == 0 and passes,
+          f"status {code}, {len(fails)} failed", out.splitlines(), want="FAIL ")
+    dev = os.path.join(ROOT, "out", f"ch{n}")
+    dev_files = [f for f in sources_of(dev) if f not in GENERATED]
+    snap_files = [f for f in sources_of(tree)
+                  if f not in GENERATED and not f.startswith(SNAPSHOT_ONLY) and f != ".clang-format"
+                  or f == ".clang-format" and ".clang-format" in dev_files]
+    differ = []
+    for f in sorted(set(dev_files) | set(snap_files)):
+        if f not in dev_files or f not in snap_files:
+            differ.append(f"{f}: only in {'the snapshot' if f in snap_files else f'out/ch{n}'}")
+            continue
+        a, b = program_text(os.path.join(dev, f)), program_text(os.path.join(tree, f))
+        if f == "Makefile" and b[-1:] == ["-include tests.mk"]:
+            b = b[:-1]  # the snapshot's `make test` and `make grade`
+        if a != b:
+            k = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+            differ.append(f"{f}: out/ch{n} has {a[k:k + 6]}, the snapshot {b[k:k + 6]}")
+    check(f"snapshot {name}: the same program as out/ch{n}: its {len(snap_files)} files differ "
+          f"only in comments, layout and #line", not differ, f"{len(differ)} files differ", differ)
+    tests = [f for f in sources_of(tree) if f.startswith("tests/")
+             and f not in ("tests/grading.json", "tests/exercises.txt")]
+    changed = [f for f in tests if not os.path.exists(os.path.join(ROOT, f)) or (
+        program_text(os.path.join(tree, f)) != program_text(os.path.join(ROOT, f))
+        if f.endswith((".c", ".h")) else  # clang-formatted, as the kernel is
+        open(os.path.join(tree, f), "rb").read() != open(os.path.join(ROOT, f), "rb").read())]
+    check(f"snapshot {name}: its {len(tests)} test files are the book's (C files but for layout), "
+          f"tests/qemu/test_ch{n}.py among them",
+          not changed and f"tests/qemu/test_ch{n}.py" in tests, f"changed or missing: {changed}")
+    # The tree's own `make run` (the default boot, every program of the
+    # chapter) works outside the repository. Its lines are not compared with
+    # a boot of out/chN: the #line directives there change the strings
+    # __FILE__ gives and the programs' debug information, which the kernel
+    # image embeds, so the free-frame counts and where ticks fall differ.
+    # What the programs do is test_chN.py's business, on the same program.
+    code, out = sh(f"ulimit -t {CPU_SECONDS}; make -s run QEMU='{QEMU}' </dev/null",
+                   cwd=tree, env=env, timeout=WALL_SECONDS)
+    lines = [ANSI.sub("", l).rstrip("\r") for l in out.splitlines()]
+    check(f"snapshot {name}: make run boots it in QEMU and exits 0", code == 0 and lines,
+          f"status {code}", lines)
+
+
 def grade_of(tree):
-    """(score, max) from the tree's grade.json and its last line, or None."""
+    """(score, max) from the tree's grade.json, or None."""
+    return grade_of_json(os.path.join(tree, "grade.json"))
+
+
+def grade_of_json(path):
     try:
-        g = json.load(open(os.path.join(tree, "grade.json")))
+        g = json.load(open(path))
         return g["score"], g["max"]
     except (OSError, ValueError, KeyError):
         return None
 
 
-def student_grade(n, lab, tree, score, tmp):
-    """`make grade CH=n STUDENT=dir` on the lab tree with its tests/ deleted
-    gives the score the tree got by itself."""
+def student_grade(n, lab, tree, path, expected, tmp):
+    """`make grade CH=n STUDENT=dir` on the lab tree with its tests/ deleted:
+    it grades the book's pristine chapter-n lab tree with the student's
+    kernel/ in place, which here is the lab tree itself, file for file. So
+    this one run is also the lab tree's own run (make_test_checks): it must
+    fail exactly the exercise checks. Returns its (score, max)."""
     student = os.path.join(tmp, f"student{n}")
     shutil.copytree(tree, student, ignore=shutil.ignore_patterns("build", "grade.*"))
     shutil.rmtree(os.path.join(student, "tests"))
-    code, out = sh(f"make -s grade CH={n} STUDENT={student}", timeout=900)
+    env = {"PATH": path, "PYTHONPATH": "", "TMPDIR": os.environ.get("TMPDIR", "/tmp")}
+    code, out = sh(f"make -s grade CH={n} STUDENT={student}", timeout=3600, env=env)
+    graded = os.path.join(ROOT, "out", "grade", f"ch{n}-student{n}")
+    original = os.path.join(OUT, "lab", lab)
+    # (compile_commands.json names the folder it was written for)
+    skip = lambda f: f.startswith("grade.") or "__pycache__" in f or f in GENERATED  # noqa: E731
+    a, b = [f for f in sources_of(graded) if not skip(f)], [f for f in sources_of(original) if not skip(f)]
+    differ = sorted(set(a) ^ set(b)) + [f for f in a if f in b and open(os.path.join(graded, f), "rb").read()
+                                        != open(os.path.join(original, f), "rb").read()]
+    check(f"snapshot {lab}: make grade CH={n} STUDENT= (its tests/ deleted) grades the same files as {lab}",
+          a and not differ, f"differ: {differ[:10]}")
+    log = os.path.join(ROOT, "out", "grade", f"ch{n}-student{n}.grade.log")
+    run = open(log, encoding="utf-8").read() if os.path.exists(log) else ""
+    judge_run(lab, code, run, expected)
+    got = grade_of_json(os.path.join(ROOT, "out", "grade", f"ch{n}-student{n}.grade.json"))
     m = re.findall(r"^score: (\d+)/(\d+)$", out, re.M)
-    got = (int(m[-1][0]), int(m[-1][1])) if m else None
-    check(f"snapshot {lab}: make grade CH={n} STUDENT= (its tests/ deleted) gives its own score {score}",
-          got == score and code == 0, f"status {code}, score {got}", out.splitlines())
+    check(f"snapshot {lab}: make grade CH={n} STUDENT= prints the score it writes in grade.json, {got}",
+          code == 0 and got and m and (int(m[-1][0]), int(m[-1][1])) == got,
+          f"status {code}, printed {m[-1:]}", out.splitlines())
     shutil.rmtree(student, ignore_errors=True)
+    return got
 
 
 def tarball_checks(n, name):
@@ -242,21 +381,12 @@ def main():
                 tarball_checks(n, name)
                 trees[name] = os.path.join(tmp, name)
                 shutil.copytree(src, trees[name], symlinks=True)
-            seen = set()
             if full in trees:
-                seen = make_test_checks(n, full, trees[full], path, [])
-                sh("make -s all", cwd=trees[full], env={"PATH": path})  # a suite may clean up
+                same_program_checks(n, full, trees[full], path)
                 problems = lint(trees[full])
                 check(f"snapshot {full}: reads as hand-written: every declaration defined, every "
                       f"definition and macro used, no chapter history, blank lines between "
                       f"definitions", not problems, f"{len(problems)} problems", problems)
-                stale = [c for c in expected if c not in seen]
-                check(f"snapshot {full}: each exercise check is a real check that passes in the full tree",
-                      not stale, f"never passed: {stale}")
-                if exercises:
-                    score = grade_of(trees[full])
-                    check(f"snapshot {full}: make grade scores full marks, {full_marks}/{full_marks}",
-                          score == (full_marks, full_marks), f"score {score}")
             if lab in trees and full in trees:
                 if not exercises:
                     f_dir, l_dir = os.path.join(OUT, "full", full), os.path.join(OUT, "lab", lab)
@@ -275,14 +405,16 @@ def main():
                       f"between definitions", not problems, f"{len(problems)} problems", problems)
                 todo, _ = sh("grep -rlq TODO kernel user", cwd=trees[lab])
                 check(f"snapshot {lab}: the stubs carry TODO comments", todo == 0, "no TODO found")
-                make_test_checks(n, lab, trees[lab], path, expected, seen)
-                score = grade_of(trees[lab])
+                # The STUDENT= path is the same for every chapter: the last
+                # chapter with exercises proves it, and its run is the lab
+                # tree's run (it grades the same files).
+                if n == max(c for c in chapters() if book.exercises(c)):
+                    score = student_grade(n, lab, trees[lab], path, expected, tmp)
+                else:
+                    make_test_checks(n, lab, trees[lab], path, expected)
+                    score = grade_of(trees[lab])
                 check(f"snapshot {lab}: make grade scores below full marks",
                       score is not None and score[0] < score[1] == full_marks, f"score {score}")
-                # The STUDENT= path is the same for every chapter: the last
-                # chapter with exercises proves it (it costs a full run).
-                if n == max(c for c in chapters() if book.exercises(c)):
-                    student_grade(n, lab, trees[lab], score, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     done()
