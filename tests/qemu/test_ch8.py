@@ -23,7 +23,7 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (check, check_line, compile_c_course, done, init_exits, leak_checks,  # noqa: E402
-                     private_tree, run_tree, says)
+                     private_tree, run_tree, says, sh)
 
 CH = 8
 D = None  # the private tree, set by main()
@@ -213,7 +213,7 @@ def regressions():
     leak_checks("ch8 regressions", lines)
     # QEMU clears the LR reservation on every trap by itself, so no program
     # can see a stale one; check the kernel's own dummy SC in __restore.
-    c, out = harness.sh(f"riscv64-unknown-elf-objdump -d {D}/build/kernel.elf")
+    c, out = sh(f"riscv64-unknown-elf-objdump -d {D}/build/kernel.elf")
     body = re.search(r"<__restore>:\n(.*?\bsret\b)", out, re.S)
     check("ch8 regressions: __restore does a store-conditional before sret (voids LR reservations)",
           c == 0 and body is not None and re.search(r"\bsc\.[dw]\b", body.group(1)) is not None,
