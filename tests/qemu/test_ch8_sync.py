@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Chapter 8 in QEMU: synchronization. ch8_sync_run, as INIT, runs the
 chapter's synchronization programs one after another: 8 adder threads
-under a mutex of each kind (none lost; without a mutex some are), the
+under a mutex of each kind (none lost; without one, the loss is printed), the
 unlock rule, bad ids and the limits, 15 threads fighting over a blocking
 mutex while the main thread exits; a bounded buffer with three semaphores;
 a barrier from a mutex and a condition variable, a lost signal and Mesa
@@ -18,50 +18,18 @@ settings at the same time."""
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ANSI, QEMU, CPU_SECONDS, check, check_line, done, sh, tree  # noqa: E402
+from harness import (check, check_line, compile_c_course, done, leak_checks, private_tree, run_tree, says,  # noqa: E402
+                     tree)
 
 CH = 8
 D = tree(CH)
-LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
 RAN = re.compile(r"^sync_run: (\S+) exited with code (-?\d+)$")
 CC_RAN = re.compile(r"^cc8_synctest: (\S+) exited with (-?\d+)$")
 DEAD = -0xdead
-
-
-def run(**make_vars):
-    """make all, then make run under icount with an empty console: (status, lines)."""
-    args = " ".join(f"{k}={v}" for k, v in make_vars.items())
-    code, out = sh(f"make -s all {args}", cwd=D)
-    if code != 0:
-        return code, out.splitlines()
-    p = subprocess.run(f"ulimit -t {CPU_SECONDS}; make -s run {args} QEMU='{QEMU}'", shell=True,
-                       cwd=D, input="", capture_output=True, text=True, errors="replace",
-                       timeout=1800)
-    return p.returncode, [ANSI.sub("", l).rstrip("\r") for l in (p.stdout + p.stderr).splitlines()]
-
-
-def leaks(what, lines):
-    """The kernel's counts at the end against those at boot."""
-    def grab(rx):
-        return [tuple(map(int, m.groups())) for l in lines if (m := re.match(rx, l))]
-    fr = grab(r"^\[kernel\] free frames (?:before INIT|at the end): (\d+), free pids: (\d+)$")
-    hp = grab(r"^\[kernel\] free heap bytes (?:before INIT|at the end): (\d+)$")
-    of = grab(r"^\[kernel\] open files at the end: (\d+), inodes in memory: (\d+)$")
-    pp = grab(r"^\[kernel\] pipes in use at the end: (\d+)$")
-    check(f"ch8 sync: {what}: frames, pids and heap bytes at the end equal their values at boot",
-          len(fr) == 2 and fr[0] == fr[1] and len(hp) == 2 and hp[0] == hp[1],
-          f"frames/pids {fr}, heap {hp}", lines, want="[kernel] free")
-    check(f"ch8 sync: {what}: no open file, in-memory inode or pipe is left",
-          of == [(0, 0)] and pp == [(0,)], f"files/inodes {of}, pipes {pp}", lines, want="[kernel] ")
-
-
-def says(prog, what, value):
-    return f"{prog}: {what} -> {value}"
 
 
 def expect(name, lines, prog, pairs):
@@ -129,7 +97,7 @@ def deadlock(lines):
 
 
 def book_programs():
-    code, lines = run(INIT="ch8_sync_run")
+    code, lines = run_tree(D, "ch8 sync: the book's programs", INIT="ch8_sync_run")
     got = {m.group(1): int(m.group(2)) for l in lines if (m := RAN.match(l))}
     for name in ("ch8_mutex", "ch8_sem", "ch8_condvar", "ch8_phil", "ch8_deadlock"):
         check(f"ch8 sync: {name} exits 0 (all its checks hold)", got.get(name) == 0,
@@ -141,21 +109,16 @@ def book_programs():
     deadlock(lines)
     check_line("ch8 sync: ch8_sync_run reaches its end", lines, "sync_run: all done")
     check("ch8 sync: the run ends with QEMU's status 0", code == 0, f"status {code}", lines)
-    leaks("the book's programs", lines)
+    leak_checks("ch8 sync: the book's programs", lines)
 
 
 CC = ("cc8_synctest", "cc8_mut_race", "cc8_spin_mut_race", "cc8_mpsc_sem", "cc8_condvar",
       "cc8_phi_din", "cc8_mut1_deadlock", "cc8_sem1_deadlock", "cc8_sem2_deadlock")
 
 
-def compile_c_course(apps):
-    errors = ""
-    for name in CC:
-        c, out = sh(f"riscv64-unknown-elf-gcc -O2 -Wall -Werror -march=rv64gc -mabi=lp64d "
-                    f"-mcmodel=medany -ffreestanding -nostdlib -fno-builtin "
-                    f"-T {LIB}/../bench/app.ld -Wl,--defsym=BASE=0x1000 "
-                    f"-o {apps}/{name} {LIB}/{name}.c")
-        errors += out if c else ""
+def compiled(apps):
+    """The C-course-style programs built into apps; False if any failed."""
+    errors = compile_c_course(CC, apps)
     check("ch8 sync C-course style: the programs compile with their runtime", not errors,
           "compile errors", errors.splitlines())
     return not errors
@@ -168,9 +131,9 @@ def c_course_style():
     try:
         apps = os.path.join(tmp, "apps")
         os.makedirs(apps)
-        if not compile_c_course(apps):
+        if not compiled(apps):
             return
-        code, lines = run(APPS=apps, INIT="cc8_synctest")
+        code, lines = run_tree(D, "ch8 sync: C-course style", APPS=apps, INIT="cc8_synctest")
     finally:
         shutil.rmtree(tmp)
     ran = {m.group(1).rstrip("\0"): int(m.group(2)) for l in lines if (m := CC_RAN.match(l))}
@@ -187,7 +150,7 @@ def c_course_style():
               f"exit code {ran.get(name)}", lines, want=[ok, f"cc8_synctest: {name}"])
     details(lines)
     check("ch8 sync: C-course style: the run ends with exit code 0", code == 0, f"status {code}", lines)
-    leaks("C-course style", lines)
+    leak_checks("ch8 sync: C-course style", lines)
 
 
 def details(lines):
@@ -219,10 +182,8 @@ def main():
     """On a private copy of the tree: the runner runs two suites at once, and
     other chapter 8 suites build out/ch8 with other settings (INIT=, APPS=)."""
     global D
-    work = tempfile.mkdtemp(prefix="ch8-sync-")
+    work, D = private_tree(CH, "ch8-sync-")
     try:
-        D = os.path.join(work, "ch8")
-        shutil.copytree(tree(CH), D, ignore=shutil.ignore_patterns("build"))
         book_programs()
         c_course_style()
     finally:
