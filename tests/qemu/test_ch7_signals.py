@@ -12,52 +12,15 @@ pipes, once the kernel has them) are back to their values at boot."""
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ANSI, QEMU, CPU_SECONDS, check, check_line, done, sh, tree  # noqa: E402
+from harness import check, check_line, done, leak_checks, private_tree, run_tree, says, tree  # noqa: E402
 
 CH = 7
 D = tree(CH)
 RAN = re.compile(r"^sig_run: (\S+) exited with code (-?\d+)$")
 PROGRAMS = ("ch7_sig_handler", "ch7_sig_mask", "ch7_sig_regs", "ch7_sig_kill", "ch7_sig_bad")
-
-
-def run(what, **make_vars):
-    """make all, then make run under icount with an empty console. Returns
-    (status, lines)."""
-    args = " ".join(f"{k}={v}" for k, v in make_vars.items())
-    code, out = sh(f"make -s all {args}", cwd=D)
-    if code != 0:
-        return code, out.splitlines()
-    p = subprocess.run(f"ulimit -t {CPU_SECONDS}; make -s run {args} QEMU='{QEMU}'", shell=True,
-                       cwd=D, input="", capture_output=True, text=True, errors="replace",
-                       timeout=1800)
-    return p.returncode, [ANSI.sub("", l).rstrip("\r") for l in (p.stdout + p.stderr).splitlines()]
-
-
-def leaks(what, lines):
-    """The kernel's counts at the end against those at boot."""
-    def grab(rx):
-        return [tuple(map(int, m.groups())) for l in lines if (m := re.match(rx, l))]
-    fr = grab(r"^\[kernel\] free frames (?:before INIT|at the end): (\d+), free pids: (\d+)$")
-    hp = grab(r"^\[kernel\] free heap bytes (?:before INIT|at the end): (\d+)$")
-    of = grab(r"^\[kernel\] open files at the end: (\d+), inodes in memory: (\d+)$")
-    check(f"ch7 signals: {what}: frames, pids and heap bytes at the end equal their values at boot",
-          len(fr) == 2 and fr[0] == fr[1] and len(hp) == 2 and hp[0] == hp[1],
-          f"frames/pids {fr}, heap {hp}", lines, want="[kernel] free")
-    check(f"ch7 signals: {what}: no open file and no in-memory inode is left", of == [(0, 0)],
-          f"got {of}", lines, want="[kernel] open files")
-    if os.path.exists(os.path.join(D, "kernel", "pipe.c")):
-        pp = grab(r"^\[kernel\] pipes in use at the end: (\d+)$")
-        check(f"ch7 signals: {what}: no pipe is left", pp == [(0,)], f"got {pp}", lines,
-              want="[kernel] pipes")
-
-
-def says(prog, what, value):
-    return f"{prog}: {what} -> {value}"
 
 
 def expect(name, lines, prog, pairs):
@@ -157,14 +120,14 @@ def bad_input(lines):
 
 
 def checks():
-    code, lines = run("the signal programs", INIT="ch7_sig_run")
+    code, lines = run_tree(D, "ch7 signals: the signal programs", INIT="ch7_sig_run")
     got = {m.group(1): int(m.group(2)) for l in lines if (m := RAN.match(l))}
     check("ch7 signals: QEMU exits with status 0", code == 0, f"status {code}", lines)
     check_line("ch7 signals: INIT runs every program", lines, "sig_run: all done")
     for name in PROGRAMS:
         check(f"ch7 signals: {name} runs to its end (exit code 0)", got.get(name) == 0,
               f"got {got.get(name)}", lines, want=f"sig_run: {name}")
-    leaks("the signal programs", lines)
+    leak_checks("ch7 signals: the signal programs", lines, ch=7)
     handler(lines)
     masks(lines)
     registers(lines)
@@ -178,10 +141,8 @@ def main():
     """On a private copy of the tree: the runner runs two suites at once, and
     test_ch7.py builds out/ch7 with other settings (INIT=) at the same time."""
     global D
-    work = tempfile.mkdtemp(prefix="ch7-signals-")
+    work, D = private_tree(CH, "ch7-signals-")
     try:
-        D = os.path.join(work, "ch7")
-        shutil.copytree(tree(CH), D, ignore=shutil.ignore_patterns("build"))
         checks()
     finally:
         shutil.rmtree(work, ignore_errors=True)
