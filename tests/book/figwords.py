@@ -41,6 +41,7 @@ note inum ref notangle
 nread nwrite readers writers notes console
 pending mask frame handler sigreturn sigprocmask sigaction fcsr
 tid addi addiw bnez allocation need available work
+parent status space sig heap name syscalls ctx pass priority chan scheduler waittid proc thread
 """.split())
 
 
