@@ -144,6 +144,17 @@ def done():
     sys.exit(1 if failures else 0)
 
 
+def log_cost(cmd, start):
+    """With COST_LOG=file set, append each command's wall and CPU seconds
+    (its children's user + system time) to that file: where a suite's time
+    goes."""
+    if os.environ.get("COST_LOG"):
+        end = os.times()
+        cpu = end.children_user + end.children_system - start.children_user - start.children_system
+        with open(os.environ["COST_LOG"], "a") as f:
+            f.write(f"{end.elapsed - start.elapsed:7.1f} {cpu:7.1f} {sys.argv[0]} {cmd[:150]}\n")
+
+
 def sh(cmd, cwd=ROOT, timeout=1800, env=None):
     """Run a shell command; return (status, combined output)."""
     e = dict(os.environ)
@@ -158,8 +169,10 @@ def sh(cmd, cwd=ROOT, timeout=1800, env=None):
     p = subprocess.Popen(cmd, shell=True, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          stdin=subprocess.DEVNULL if os.isatty(0) else None,
                          text=True, errors="replace", env=e, process_group=0)
+    start = os.times()
     try:
         out, err = p.communicate(timeout=timeout)
+        log_cost(cmd, start)
         return p.returncode, out + err
     except subprocess.TimeoutExpired:
         os.killpg(p.pid, signal.SIGKILL)
