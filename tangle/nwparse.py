@@ -276,9 +276,11 @@ class Book:
                 continue
             lines = ["".join(i[1] for i in l if i[0] == "text").strip() for p in ps for l in p.body]
             lines = [l for l in lines if l]
-            m = re.fullmatch(r"exercise (\d+[a-z]?)(?:, (\d+) points?)?", lines[0] if lines else "")
+            m = re.fullmatch(r"exercise (\d+[a-z]?)(?:, (\d+) points?)?(?:, in ((?:tests/\S+ ?)+))?",
+                             lines[0] if lines else "")
             out.append({"name": name[8:], "number": m and m.group(1),
                         "points": int(m.group(2)) if m and m.group(2) else 0,
+                        "suites": m.group(3).split() if m and m.group(3) else [],
                         "checks": lines[1:], "chapter": ps[-1].chapter,
                         "where": ps[-1].where(), "head": bool(m)})
         out.sort(key=lambda e: self.pieces.index(defs["checks: " + e["name"]][-1]))
@@ -299,10 +301,13 @@ class Book:
             e = declared[x]
             if not e["head"]:
                 problems.append(f"{e['where']}: <<checks: {x}>> must open with "
-                                f"`exercise N, P points` (or `exercise N` for a part "
+                                f"`exercise N, P points, in SUITE` (or `exercise N` for a part "
                                 f"graded by another part's checks).")
             elif e["checks"] and not e["points"]:
                 problems.append(f"{e['where']}: <<checks: {x}>> lists checks but no points.")
+            elif e["checks"] and not e["suites"]:
+                problems.append(f"{e['where']}: <<checks: {x}>> must name the suites that print "
+                                f"its checks: `exercise N, P points, in tests/qemu/test_chN.py`.")
         return problems
 
     def find_cycles(self, defs, problems):

@@ -552,10 +552,11 @@ def choose(book, n, lab, select=None, lab_all=False):
     for e in parts:
         ex = next((t for t in table if t["number"] == e["number"]), None)
         if ex is None:
-            ex = {"number": e["number"], "points": 0, "checks": [], "parts": []}
+            ex = {"number": e["number"], "points": 0, "checks": [], "suites": [], "parts": []}
             table.append(ex)
         ex["points"] += e["points"]
         ex["checks"] += [c for c in e["checks"] if c not in ex["checks"]]
+        ex["suites"] += [t for t in e["suites"] if t not in ex["suites"]]
         ex["parts"].append({"name": e["name"]})
     for ex in table:
         if not ex["checks"] or not ex["points"]:

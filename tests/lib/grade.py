@@ -5,12 +5,13 @@ usage: grade.py [--extra DIR] [--json FILE]
 
 tests/grading.json (written by the book's snapshot tool from the checks
 chunks of the chapter) lists each exercise with its points
-and the checks that test it. This script builds the kernel, runs every
-suite (tests/*/test_*, and the suites test_* of DIR), and prints one line
-per exercise with its points, each failed check with the line it expected
-and what the kernel printed there, and last `score: N/M`. An exercise's
-points are spread over its checks: k of n checks passed give
-floor(points * k / n). grade.json (or FILE) gets every graded check's
+and the checks that test it, and the suites that print those checks.
+This script builds the kernel, runs those suites and the suites test_*
+of DIR (GRADE_ALL=1 runs every suite, tests/*/test_*, as `make test`
+does), and prints one line per exercise with its points, each failed
+check with the line it expected and what the kernel printed there, and
+last `score: N/M`. An exercise's points are spread over its checks: k of
+n checks passed give floor(points * k / n). grade.json (or FILE) gets every graded check's
 result, and grade.log (FILE with .log) the suites' whole output.
 
 Hidden tests (DIR): executable files test_* that print `PASS name` /
@@ -49,8 +50,15 @@ def load(extra):
     return grading
 
 
-def suites(extra):
-    found = sorted(glob.glob(os.path.join(ROOT, "tests", "*", "test_*")))
+def suites(grading, extra):
+    """The suites that print the exercises' checks (each exercise names them
+    in grading.json), or every suite when GRADE_ALL=1, as `make test` runs;
+    then DIR's suites."""
+    named = sorted({os.path.join(ROOT, t) for e in grading["exercises"] for t in e.get("suites", [])})
+    if os.environ.get("GRADE_ALL") == "1" or not named:
+        found = sorted(glob.glob(os.path.join(ROOT, "tests", "*", "test_*")))
+    else:
+        found = named
     if extra:
         found += sorted(glob.glob(os.path.join(os.path.abspath(extra), "test_*")))
     return [f for f in found if os.access(f, os.X_OK)]
@@ -96,7 +104,7 @@ def main():
         for l in out.splitlines()[-15:]:
             print(f"     | {l}")
     else:
-        p = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "run.py")] + suites(args.extra),
+        p = subprocess.run([sys.executable, os.path.join(ROOT, "tests", "run.py")] + suites(grading, args.extra),
                            cwd=ROOT, capture_output=True, text=True, errors="replace", env=env)
         out = p.stdout + p.stderr
         results = parse(out)

@@ -12,9 +12,13 @@ A full tree is proven the program of out/chN (tokens but for comments,
 layout and #line; the book's test files unchanged), builds, passes its host
 suites and boots outside the repository; its QEMU suites are not run again
 here (tests/qemu runs them on out/chN, and tests/run.py checks that each
-exercise check passes there). The lab trees run every suite, which proves
-the copied test machinery outside the repository; the last chapter's lab
-tree is run through `make grade STUDENT=` on the same files.
+exercise check passes there, in a suite its <<checks>> chunk names). A lab
+tree runs `make grade`: the suites that print its exercises' checks, which
+must fail exactly those checks; this proves the copied test machinery
+outside the repository. A lab tree's kernel differs from the full tree's
+only where a stub is, so its other suites are not run again (GRADE_ALL=1
+runs them all, as `make test` in the lab tree does). The last
+chapter's lab tree is run through `make grade STUDENT=` on the same files.
 
 SNAPSHOT_CHAPTERS="1 2 3" limits the chapters tested (default: all), for a
 chapter that is still being written."""
@@ -145,13 +149,14 @@ def key(fail, names):
 
 
 def make_test_checks(n, name, tree, path, expected, known=()):
-    """`make test` once in the copied tree: it must fail exactly the checks
-    `expected` (none for a full tree). Every QEMU suite runs under -icount,
+    """`make grade` once in the copied tree: its suites must fail exactly
+    the checks `expected`. Every QEMU suite runs under -icount,
     so a run is the same every time and one run decides. Returns the names
     of the checks that passed."""
     env = {"PATH": path, "PYTHONPATH": "", "TMPDIR": os.environ.get("TMPDIR", "/tmp")}
-    # `make grade` runs every suite, as `make test` does, and keeps their
-    # output in grade.log: one run gives both the checks and the score.
+    # `make grade` runs the suites the exercises name (every suite, as
+    # `make test` does, with GRADE_ALL=1) and keeps their output in
+    # grade.log: one run gives both the checks and the score.
     code, out = sh("make -s grade", cwd=tree, timeout=3600, env=env)  # a hang guard only
     log = os.path.join(tree, "grade.log")
     out = open(log, encoding="utf-8").read() if os.path.exists(log) else out
@@ -169,7 +174,7 @@ def judge_run(name, code, out, expected, known=()):
               summary is not None and not failing and code == 0,
               f"status {code}; failing: {sorted(failing)}", lines, want="FAIL ")
         return passes
-    check(f"snapshot {name}: make test fails exactly the {len(expected)} exercise checks",
+    check(f"snapshot {name}: the exercises' suites fail exactly the {len(expected)} exercise checks",
           summary is not None and failing == set(expected),
           f"unexpected failures {sorted(failing - set(expected))}, "
           f"unexpected passes {sorted(set(expected) - failing)}", lines, want="FAIL ")
