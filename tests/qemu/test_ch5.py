@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ANSI, ICOUNT, boot, check, check_line, check_order, done, sh, tree  # noqa: E402
+from harness import ANSI, CPU_SECONDS, ICOUNT, WALL_SECONDS, boot, check, check_line, check_order, done, sh, tree  # noqa: E402
 
 CH = 5
 EXITED = re.compile(r"^initproc: (\S+)(?: .*)? \(pid (\d+)\) exited with code (-?\d+)$")
@@ -42,15 +42,17 @@ def run_input(text, tree_dir=None, **make_vars):
     code, out = sh(f"make -s all {args}", cwd=d)
     if code != 0:
         return code, out.splitlines()
-    p = subprocess.run(f"make -s run {args} QEMU='qemu-system-riscv64 {ICOUNT}'", shell=True,
-                       cwd=d, input=text, capture_output=True, text=True, errors="replace",
-                       timeout=120)
+    # A hang is caught by QEMU's CPU time (ulimit -t), which a loaded
+    # machine does not change; the wall-clock limit is only a last guard.
+    p = subprocess.run(f"ulimit -t {CPU_SECONDS}; make -s run {args} QEMU='qemu-system-riscv64 {ICOUNT}'",
+                       shell=True, cwd=d, input=text, capture_output=True, text=True,
+                       errors="replace", timeout=WALL_SECONDS)
     lines = [ANSI.sub("", l).rstrip("\r") for l in (p.stdout + p.stderr).splitlines()]
     return p.returncode, lines
 
 
 def default_run():
-    code, lines = boot(CH, timeout=300)
+    code, lines = boot(CH)
     got = exits(lines)
     check("ch5: QEMU exits with status 0", code == 0, f"status {code}", lines)
     check("ch5: INIT finishes its plan", "initproc: all steps done" in lines, "missing", lines,
