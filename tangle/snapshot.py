@@ -30,6 +30,7 @@ Errors are printed as `file:line: sentence` (from the tangler) or
 """
 
 import argparse
+import functools
 import gzip
 import io
 import json
@@ -450,9 +451,11 @@ def clang_format(root, paths):
             raise SnapshotError(f"snapshot: clang-format failed: {p.stderr.strip()}")
 
 
+@functools.lru_cache(maxsize=None)
 def section_lines(path):
     """The line numbers of the section headings (`## `) of a chapter file,
-    in order; code chunks are skipped."""
+    in order; code chunks are skipped. (Kept: every file of every tree
+    asks.)"""
     out, in_code = [], False
     for k, line in enumerate(open(path, encoding="utf-8").read().splitlines(), 1):
         if in_code:
