@@ -110,7 +110,7 @@ def report(suite, out, code, secs, cpu, passes):
 def exercise_checks(passes):
     """In the book, when every suite ran: each check of chapter n's
     exercises (the checks its lab snapshot must fail, tangle/snapshot.py)
-    passed on out/chN in a suite that its <<checks>> chunk names (the
+    passed on out/chN in a suite that its checks chunk names (the
     suites `make grade` runs): each is a real check that the book's
     solution passes. (tests/snapshot proves each chapter's full snapshot the same
     program as out/chN, instead of running these suites in it again.)
@@ -130,7 +130,7 @@ def exercise_checks(passes):
                    if not any(c in passes.get(t, ()) for t in e["suites"])]
         if expected:
             name = (f"ch{n}: each of the {len(expected)} checks of the chapter's exercises passed "
-                    f"in a suite its <<checks>> chunk names")
+                    f"in a suite its checks chunk names")
             lines.append(f"FAIL {name}: {len(missing)} did not pass: {missing[:5]}" if missing
                          else f"PASS {name}")
     print("== the exercises' checks (tests/run.py)")

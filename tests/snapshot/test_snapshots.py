@@ -12,7 +12,7 @@ A full tree is proven the program of out/chN (tokens but for comments,
 layout and #line; the book's test files unchanged), builds, passes its host
 suites and boots outside the repository; its QEMU suites are not run again
 here (tests/qemu runs them on out/chN, and tests/run.py checks that each
-exercise check passes there, in a suite its <<checks>> chunk names). A lab
+exercise check passes there, in a suite its checks chunk names). A lab
 tree runs `make grade`: the suites that print its exercises' checks, which
 must fail exactly those checks; this proves the copied test machinery
 outside the repository. A lab tree's kernel differs from the full tree's
