@@ -34,7 +34,7 @@ LUNR_JS       := /usr/share/javascript/lunr/lunr.min.js
 BOOK_OVERFULL_MAX ?= 25
 BOOK_PANDOC   := pandoc -f markdown+east_asian_line_breaks --wrap=none
 BOOK_TESTS    := tests/book/build.sh tests/book/links.py tests/book/chunks.py tests/book/opener.py \
-                 tests/book/bilingual.py tests/book/editions.py tests/book/figures.py tests/book/browser.sh
+                 tests/book/bilingual.py tests/book/editions.py tests/book/figures.py tests/book/browser.py
 
 .PHONY: book book-html book-pdf book-test book-deps book-clean
 book: book-html book-pdf
