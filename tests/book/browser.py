@@ -120,13 +120,13 @@ class Chrome:
             raise BrowserError("%s: %s" % (method, reply["error"].get("message")))
         return reply.get("result", {})
 
-    def wait_event(self, session, method):
-        """Wait for the session's event `method`; return its params."""
+    def wait_event(self, session, method, match=lambda params: True):
+        """Wait for the session's event `method` whose params match; return them."""
         def run():
             deadline = time.monotonic() + TIMEOUT
             while True:
                 for ev in self.events.get(session, []):
-                    if ev["method"] == method:
+                    if ev["method"] == method and match(ev["params"]):
                         return ev["params"]
                 self._read(deadline)
         return self._guard(method, run)
@@ -173,9 +173,8 @@ def messages(events):
 
 
 class Book:
-    def __init__(self, chrome, abs_out):
+    def __init__(self, chrome):
         self.chrome = chrome
-        self.abs = abs_out
 
     def context(self):
         """A fresh profile: its own localStorage."""
@@ -196,14 +195,16 @@ class Book:
             try:
                 for method in ("Page.enable", "Runtime.enable", "Log.enable"):
                     c.send(method, session=sid)
+                c.send("Page.setLifecycleEventsEnabled", {"enabled": True}, sid)
                 for method, params in setup:
                     c.send(method, params, sid)
                 c.events[sid] = []   # only what the page itself brings
                 nav = c.send("Page.navigate", {"url": "file://" + url}, sid)
                 if nav.get("errorText"):
                     r["msgs"].append("navigation: " + nav["errorText"])
-                else:
-                    c.wait_event(sid, "Page.loadEventFired")
+                else:   # the load event (Page.loadEventFired) of this document, not about:blank's
+                    c.wait_event(sid, "Page.lifecycleEvent", lambda p: p.get("name") == "load"
+                                 and p.get("loaderId") == nav.get("loaderId"))
                 js = ("(() => { const h = document.documentElement; if (!h) return {dom: ''};"
                       " const a = {}; for (const k of ['data-visible', 'data-figsrc', 'data-bg', 'data-lang'])"
                       " if (h.hasAttribute(k)) a[k] = h.getAttribute(k);"
@@ -246,7 +247,7 @@ def main():
     chrome = None
     try:
         chrome = Chrome(os.path.join(tmp, "profile"))
-        return checks(Book(chrome, abs_out), abs_out)
+        return checks(Book(chrome), abs_out)
     finally:
         if chrome:
             chrome.close()
