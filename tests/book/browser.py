@@ -46,8 +46,8 @@ class Chrome:
             hi_w = fcntl.fcntl(from_chrome_w, fcntl.F_DUPFD_CLOEXEC, 10)
             os.dup2(hi_r, 3)
             os.dup2(hi_w, 4)
-        # our own fds are close-on-exec (PEP 446); only fds 3 and 4 are meant
-        # for Chromium, as with the shell's 'chromium' before
+        # close_fds=False: the fds Python opened are close-on-exec anyway
+        # (PEP 446), and fds 3 and 4 must survive the exec
         self.proc = subprocess.Popen(
             ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
              "--no-first-run", "--disable-background-networking", "--disable-component-update",
@@ -246,7 +246,11 @@ def main():
     tmp = tempfile.mkdtemp()
     chrome = None
     try:
-        chrome = Chrome(os.path.join(tmp, "profile"))
+        try:
+            chrome = Chrome(os.path.join(tmp, "profile"))
+        except OSError as e:
+            print("FAIL book-browser: cannot start chromium: %s" % e)
+            return 1
         return checks(Book(chrome), abs_out)
     finally:
         if chrome:
