@@ -60,8 +60,8 @@ debug: tangle
 test: deps-test tangle
 	@$(PYTHON) tests/run.py $(TESTS)
 
-# Every QEMU suite N times in a row, each beside another suite as load, with
-# each suite's pass count (hours at N=20; CI does not run it).
+# Every QEMU suite N times in a row, each run beside another suite's, with
+# each suite's pass count (about an hour at N=20; CI does not run it).
 N ?= 20
 test-repeat: deps-test tangle
 	@$(PYTHON) tests/repeat.py $(N)

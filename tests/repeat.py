@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
 """make test-repeat [N=20] [SUITES="tests/qemu/test_ch4.py ..."]: run every
-QEMU suite N times in a row, each while another QEMU suite runs beside it
-over and over as load, and report how many runs of each passed.
+QEMU suite N times in a row, each while another QEMU suite runs beside it,
+and report how many runs of each passed.
 
 A test that fails by chance is a defect; this is how to find one. The QEMU
 suites run their kernels under -icount (tests/lib/harness.py), so the load
-must change nothing. The load suite is the next one in the list, chosen so
-that the two never build in the same tree. Output of a failed run goes to
-out/test-repeat/SUITE-RUN.log. Exits 1 if any run of any suite failed.
+must change nothing. Two workers share the machine's two cores: each claims
+a group of suites, runs every suite of it N times, then claims the next
+group; so each run has the other worker's runs beside it as load, and no
+run is wasted on load alone. A group is the suites that build in the same
+tree (tests/qemu/test_chN*.py build in out/chN; every other suite has
+private trees and is a group of its own), so the two workers never build
+in one tree at once. When no group is left, the idle worker keeps running
+its last group's suites as load until the other one ends; those runs count
+as load runs, and a failed one fails the report too. Output of a failed run
+goes to out/test-repeat/SUITE-RUN.log. Exits 1 if any run failed.
 """
 
 import glob
@@ -52,56 +59,101 @@ def save(suite, k, out):
     return os.path.relpath(path, ROOT)
 
 
-class Load(threading.Thread):
-    """Runs `suite` again and again until stopped; counts its runs."""
+def group(suite):
+    """The tree a suite builds in: out/chN for tests/qemu/test_chN*.py."""
+    m = re.match(r"tests/qemu/test_ch(\d+)", suite)
+    return f"out/ch{m.group(1)}" if m else suite
 
-    def __init__(self, suite):
+
+# The suites with the most work first, so the two workers end together.
+HEAVY = ("tests/snapshot/", "tests/bench/", "tests/stress/", "tests/qemu/test_ch6", "tests/qemu/test_ch8")
+
+
+def weight(g):
+    return min((i for i, h in enumerate(HEAVY) if any(s.startswith(h) for s in g[1])), default=len(HEAVY))
+
+
+class Worker(threading.Thread):
+    """Claims groups from `todo` and runs each of their suites n times;
+    then, while `others` are still busy, runs its last group as load."""
+
+    def __init__(self, name, todo, lock, n, report):
         super().__init__(daemon=True)
-        self.suite, self.stop, self.runs, self.passed = suite, threading.Event(), 0, 0
+        self.name_, self.todo, self.lock, self.n, self.report = name, todo, lock, n, report
+        self.others, self.busy, self.load_runs, self.load_passed = [], True, 0, 0
+
+    def claim(self):
+        with self.lock:
+            return self.todo.pop(0) if self.todo else None
 
     def run(self):
-        while not self.stop.is_set():
-            ok, _, _, out = run(self.suite)
-            self.runs += 1
-            self.passed += ok
-            if not ok:
-                save(self.suite, f"load{self.runs}", out)
+        last = None
+        while (g := self.claim()) is not None:
+            last = g
+            for s in g[1]:
+                self.report(s, [self.one(s, k) for k in range(1, self.n + 1)])
+        self.busy = False
+        while last and any(o.busy for o in self.others):
+            for s in last[1]:
+                if not any(o.busy for o in self.others):
+                    break
+                ok, _, _, out = run(s)
+                self.load_runs += 1
+                self.load_passed += ok
+                if not ok:
+                    print(f"  [{self.name_}] {s} load run: FAIL; output in {save(s, f'load{self.load_runs}', out)}")
+                    sys.stdout.flush()
+
+    def one(self, s, k):
+        ok, t, fails, out = run(s)
+        note = "" if ok else f"  {len(fails)} FAIL lines, first: {fails[0] if fails else '(none)'}; " \
+                             f"output in {save(s, k, out)}"
+        print(f"  [{self.name_}] {s} run {k}/{self.n}: {'pass' if ok else 'FAIL'} ({t:.0f} s){note}")
+        sys.stdout.flush()
+        return ok, t
 
 
 def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     chosen = os.environ.get("SUITES", "").split()
-    every = qemu_suites()
-    suites = chosen or every
-    print(f"test-repeat: {len(suites)} suites, {n} runs each, each beside another suite as load")
-    results = []
+    suites = chosen or qemu_suites()
+    groups = {}
     for s in suites:
-        pool = [x for x in every if x != s]
-        load = Load(pool[(every.index(s) if s in every else 0) % len(pool)])
-        load.start()
-        time.sleep(2)  # let the load get going
-        passed, secs = 0, 0.0
-        for k in range(1, n + 1):
-            ok, t, fails, out = run(s)
-            passed += ok
-            secs += t
-            note = "" if ok else f"  {len(fails)} FAIL lines, first: {fails[0] if fails else '(none)'}; " \
-                                 f"output in {save(s, k, out)}"
-            print(f"  {s} run {k}/{n}: {'pass' if ok else 'FAIL'} ({t:.0f} s){note}")
-            sys.stdout.flush()
-        load.stop.set()
-        load.join()
-        line = (f"{s}: {passed}/{n} runs passed ({secs / n:.0f} s a run), beside {load.suite} "
-                f"({load.passed}/{load.runs} of its runs passed)")
-        results.append((passed == n and load.passed == load.runs, line))
+        groups.setdefault(group(s), []).append(s)
+    todo = sorted(groups.items(), key=lambda g: (weight(g), g[0]))
+    print(f"test-repeat: {len(suites)} suites in {len(todo)} groups, {n} runs each, two workers, "
+          f"each run beside the other worker's")
+    sys.stdout.flush()
+    results, lock = [], threading.Lock()
+
+    def report(s, runs):
+        passed = sum(ok for ok, _ in runs)
+        line = f"{s}: {passed}/{n} runs passed ({sum(t for _, t in runs) / n:.0f} s a run)"
+        with lock:
+            results.append((passed == n, line))
         print(line)
         sys.stdout.flush()
+
+    workers = [Worker(w, todo, lock, n, report) for w in ("a", "b")]
+    for w in workers:
+        w.others = [o for o in workers if o is not w]
+    workers[0].start()
+    time.sleep(2)
+    workers[1].start()
+    for w in workers:
+        w.join()
     print("== test-repeat")
-    for _, line in results:
+    for _, line in sorted(results, key=lambda r: r[1]):
         print(line)
+    load_bad = 0
+    for w in workers:
+        if w.load_runs:
+            print(f"worker {w.name_} as load at the end: {w.load_passed}/{w.load_runs} runs passed")
+            load_bad += w.load_runs - w.load_passed
     bad = sum(1 for ok, _ in results if not ok)
-    print(f"{len(results) - bad} suites passed every run, {bad} did not")
-    return 1 if bad else 0
+    print(f"{len(results) - bad} suites passed every run, {bad} did not; "
+          f"{load_bad} load runs failed")
+    return 1 if bad or load_bad else 0
 
 
 if __name__ == "__main__":
