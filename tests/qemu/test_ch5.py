@@ -17,7 +17,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ANSI, CPU_SECONDS, ICOUNT, WALL_SECONDS, boot, check, check_line, check_order, done, sh, tree  # noqa: E402
+from harness import ANSI, CPU_SECONDS, ICOUNT, WALL_SECONDS, boot, c_course_apps, check, check_line, check_order, done, sh, tree  # noqa: E402
 
 CH = 5
 EXITED = re.compile(r"^initproc: (\S+)(?: .*)? \(pid (\d+)\) exited with code (-?\d+)$")
@@ -245,7 +245,6 @@ def malformed():
           'args: argv[1] = "fine"' in lines and code == 0, f"status {code}", lines, want="fine")
 
 
-LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
 # Our own program, built the same way: a child that never used the f
 # registers, run while its parent's values are live in them, finds zeros.
 FP_PAIR = ("fp_fork",)
@@ -260,25 +259,12 @@ def c_course_style():
     ecalls with its numbers, int exit codes, wait without a retry loop,
     names written with an explicit "\0"), linked at 0x1000, passed with
     APPS=dir; cc5_usertest is INIT and runs the others in turn."""
-    tmp = tempfile.mkdtemp(prefix="ch5-ccourse-")
-    try:
-        apps = os.path.join(tmp, "apps")
-        os.makedirs(apps)
-        errors = ""
-        for name in C_COURSE + FP_PAIR:
-            code, out = sh(f"riscv64-unknown-elf-gcc -O2 -Wall -Werror -march=rv64gc -mabi=lp64d "
-                           f"-mcmodel=medany -ffreestanding -nostdlib -fno-builtin "
-                           f"-T {LIB}/../bench/app.ld -Wl,--defsym=BASE=0x1000 "
-                           f"-o {apps}/{name} {LIB}/{name}.c")
-            errors += out if code else ""
-        check("ch5 C-course style: the programs compile with their runtime, linked at 0x1000",
-              not errors, "compile errors", errors.splitlines())
-        if errors:
+    # (the next boot's `make all` rebuilds the tree as it needs)
+    with c_course_apps("ch5 C-course style", C_COURSE + FP_PAIR) as apps:
+        if not apps:
             return
         code, lines = boot(CH, APPS=apps, INIT="cc5_usertest")
         fp_code, fp_lines = boot(CH, APPS=apps, INIT="fp_fork")
-    finally:
-        shutil.rmtree(tmp)  # the next boot's `make all` rebuilds the tree as it needs
     check_line("ch5 C-course style: INIT gets argc 1 and argv {its name, NULL} in a0/a1", lines,
                'cc5_usertest: argc = 1, argv[0] = "cc5_usertest", argv[1] is NULL: yes')
     for name, want in (("cc5_exit0", "66778"), ("cc5_exit1", "-233"), ("cc5_exec", "0"),

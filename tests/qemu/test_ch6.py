@@ -19,13 +19,12 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ANSI, QEMU, CPU_SECONDS, check, check_line, check_order, done, sh, tree  # noqa: E402
+from harness import ANSI, CPU_SECONDS, QEMU, c_course_apps, check, check_line, check_order, done, leak_checks, sh, tree  # noqa: E402
 
 CH = 6
 D = tree(CH)
 IMG = os.path.join(D, "build", "fs.img")
 MKFS = os.path.join(D, "build", "mkfs")
-LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
 EXITED = re.compile(r"^initproc: (\S+)(?: .*)? \(pid (\d+)\) exited with code (-?\d+)$")
 MAX_FILE = (27 + 128 + 128 * 128) * 512
 
@@ -65,17 +64,7 @@ def free_data_blocks(image):
 
 
 def leaks(what, lines):
-    """The kernel's counts at the end against those at boot."""
-    def grab(rx):
-        return [tuple(map(int, m.groups())) for l in lines if (m := re.match(rx, l))]
-    fr = grab(r"^\[kernel\] free frames (?:before INIT|at the end): (\d+), free pids: (\d+)$")
-    hp = grab(r"^\[kernel\] free heap bytes (?:before INIT|at the end): (\d+)$")
-    of = grab(r"^\[kernel\] open files at the end: (\d+), inodes in memory: (\d+)$")
-    check(f"ch6: {what}: frames, pids and heap bytes at the end equal their values at boot",
-          len(fr) == 2 and fr[0] == fr[1] and len(hp) == 2 and hp[0] == hp[1],
-          f"frames/pids {fr}, heap {hp}", lines, want="[kernel] free")
-    check(f"ch6: {what}: no open file and no in-memory inode is left at the end", of == [(0, 0)],
-          f"got {of}", lines, want="[kernel] open files")
+    leak_checks(f"ch6: {what}", lines, ch=6)
 
 
 def says(prog, what, value):
@@ -315,31 +304,17 @@ C_COURSE = ("cc6_usertest", "cc6_file0", "cc6_file1", "cc6_file2", "cc6_file3", 
 def c_course_style():
     """The C course's chapter 6 tests, as our own programs in its conventions
     (tests/lib/crs6.h on crs5.h), linked at 0x1000 and passed with APPS=."""
-    tmp = tempfile.mkdtemp(prefix="ch6-ccourse-")
-    try:
-        apps = os.path.join(tmp, "apps")
-        os.makedirs(apps)
-        errors = ""
-        for name in C_COURSE:
-            c, out = sh(f"riscv64-unknown-elf-gcc -O2 -Wall -Werror -march=rv64gc -mabi=lp64d "
-                        f"-mcmodel=medany -ffreestanding -nostdlib -fno-builtin "
-                        f"-T {LIB}/../bench/app.ld -Wl,--defsym=BASE=0x1000 "
-                        f"-o {apps}/{name} {LIB}/{name}.c")
-            errors += out if c else ""
-        check("ch6 C-course style: the programs compile with their runtime", not errors, "compile errors",
-              errors.splitlines())
-        if errors:
+    with c_course_apps("ch6 C-course style", C_COURSE) as apps:
+        if not apps:
             return
         code, lines = run("C-course style", APPS=apps, INIT="cc6_usertest")
         # ch6_file3 alone on a fresh image: the free blocks come back.
         sh(f"make -s build/fs.img APPS={apps} INIT=cc6_file3", cwd=D)
         before = free_data_blocks(IMG)
-        img = os.path.join(tmp, "file3.img")
+        img = os.path.join(os.path.dirname(apps), "file3.img")
         shutil.copy(IMG, img)
         code3, l3 = run("C-course style, cc6_file3 alone", APPS=apps, INIT="cc6_file3", FS=img)
         after = free_data_blocks(img)
-    finally:
-        shutil.rmtree(tmp)
     for name in C_COURSE[1:8]:
         check_line(f"ch6 C-course style: {name} is run by fork and exec(name, NULL) and exits 0", lines,
                    f"cc6_usertest: {name} exited with 0")

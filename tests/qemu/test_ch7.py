@@ -15,19 +15,16 @@ disk image passes `mkfs --check`."""
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ANSI, QEMU, CPU_SECONDS, check, check_line, done, sh, tree  # noqa: E402
+from harness import ANSI, CPU_SECONDS, QEMU, c_course_apps, check, check_line, done, leak_checks, sh, tree  # noqa: E402
 
 CH = 7
 D = tree(CH)
 IMG = os.path.join(D, "build", "fs.img")
 MKFS = os.path.join(D, "build", "mkfs")
-LIB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib")
 EXITED = re.compile(r"^initproc: (\S+)(?: .*)? \(pid (\d+)\) exited with code (-?\d+)$")
 QEMU_STATUS = re.compile(r"^make(?:\[\d+\])?: \*\*\* \[Makefile:\d+: run\] Error (\d+)$")
 
@@ -62,18 +59,7 @@ def run(what, input_text=None, **make_vars):
 
 
 def leaks(what, lines):
-    """The kernel's counts at the end against those at boot."""
-    def grab(rx):
-        return [tuple(map(int, m.groups())) for l in lines if (m := re.match(rx, l))]
-    fr = grab(r"^\[kernel\] free frames (?:before INIT|at the end): (\d+), free pids: (\d+)$")
-    hp = grab(r"^\[kernel\] free heap bytes (?:before INIT|at the end): (\d+)$")
-    of = grab(r"^\[kernel\] open files at the end: (\d+), inodes in memory: (\d+)$")
-    pp = grab(r"^\[kernel\] pipes in use at the end: (\d+)$")
-    check(f"ch7: {what}: frames, pids and heap bytes at the end equal their values at boot",
-          len(fr) == 2 and fr[0] == fr[1] and len(hp) == 2 and hp[0] == hp[1],
-          f"frames/pids {fr}, heap {hp}", lines, want="[kernel] free")
-    check(f"ch7: {what}: no open file, in-memory inode or pipe is left at the end",
-          of == [(0, 0)] and pp == [(0,)], f"files/inodes {of}, pipes {pp}", lines, want="[kernel] ")
+    leak_checks(f"ch7: {what}", lines, ch=7)
 
 
 def says(prog, what, value):
@@ -218,24 +204,10 @@ def c_course_style():
     """The C course's chapter 7 pipe test (and its chapter 6 file tests), as
     our own programs in its conventions (tests/lib/crs7.h on crs6.h), linked
     at 0x1000 and passed with APPS=."""
-    tmp = tempfile.mkdtemp(prefix="ch7-ccourse-")
-    try:
-        apps = os.path.join(tmp, "apps")
-        os.makedirs(apps)
-        errors = ""
-        for name in C_COURSE:
-            c, out = sh(f"riscv64-unknown-elf-gcc -O2 -Wall -Werror -march=rv64gc -mabi=lp64d "
-                        f"-mcmodel=medany -ffreestanding -nostdlib -fno-builtin "
-                        f"-T {LIB}/../bench/app.ld -Wl,--defsym=BASE=0x1000 "
-                        f"-o {apps}/{name} {LIB}/{name}.c")
-            errors += out if c else ""
-        check("ch7 C-course style: the programs compile with their runtime", not errors, "compile errors",
-              errors.splitlines())
-        if errors:
+    with c_course_apps("ch7 C-course style", C_COURSE) as apps:
+        if not apps:
             return
         code, lines = run("C-course style", APPS=apps, INIT="cc7_usertest")
-    finally:
-        shutil.rmtree(tmp)
     check_line("ch7 C-course style: ch7b_pipetest: the child reads the parent's string", lines,
                "Read OK, child process exited!")
     check_line("ch7 C-course style: ch7b_pipetest: the parent reports last", lines, "pipetest passed!")

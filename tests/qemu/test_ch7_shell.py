@@ -20,14 +20,13 @@ inodes, pipes) must equal those at boot. The suite works on a private copy
 of the chapter's tree, so it can run beside the other chapter 7 suites."""
 
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ANSI, QEMU, CPU_SECONDS, check, done, sh, tree  # noqa: E402
+from harness import ANSI, CPU_SECONDS, QEMU, check, done, leak_checks, sh, tree  # noqa: E402
 
 CH = 7
 PROGRAMS = ("sh", "cat", "wc", "grep")
@@ -99,22 +98,6 @@ def blocks(lines):
     return out
 
 
-def leaks(lines):
-    """The kernel's figures at the end against those at boot."""
-    def grab(rx):
-        return [tuple(map(int, m.groups())) for l in lines if (m := re.match(rx, l))]
-    fr = grab(r"^\[kernel\] free frames (?:before INIT|at the end): (\d+), free pids: (\d+)$")
-    hp = grab(r"^\[kernel\] free heap bytes (?:before INIT|at the end): (\d+)$")
-    of = grab(r"^\[kernel\] open files at the end: (\d+), inodes in memory: (\d+)")
-    pp = grab(r"^\[kernel\] pipes in use at the end: (\d+)$")
-    check("ch7 shell: frames, pids and heap bytes at the end equal their values at boot",
-          len(fr) == 2 and fr[0] == fr[1] and len(hp) == 2 and hp[0] == hp[1],
-          f"frames/pids {fr}, heap {hp}", lines, want="[kernel] free")
-    check("ch7 shell: no open file, in-memory inode or pipe is left at the end",
-          of == [(0, 0)] and pp and all(p == (0,) for p in pp), f"files/inodes {of}, pipes {pp}",
-          lines, want="[kernel] open files")
-
-
 def boot(d, apps, script):
     """Boot the private tree d with the shell as INIT and script on the console."""
     p = subprocess.run(f"ulimit -t {CPU_SECONDS}; make -s run APPS={apps} INIT=sh QEMU='{QEMU}'",
@@ -160,7 +143,7 @@ def main():
         silent = []
     missing(by_index.get(next(i for i, (c, _, _) in enumerate(SCRIPT) if "nosuch |" in c)))
     check("ch7 shell: QEMU exits with status 0 after the shell's exit", code == 0, f"status {code}", lines)
-    leaks(lines)
+    leak_checks("ch7 shell", lines, ch=7)
 
 
 def missing(body):

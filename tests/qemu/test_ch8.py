@@ -18,11 +18,10 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (check, check_line, compile_c_course, done, init_exits, leak_checks,  # noqa: E402
+from harness import (c_course_apps, check, check_line, done, init_exits, leak_checks,  # noqa: E402
                      private_tree, run_tree, says, sh)
 
 CH = 8
@@ -132,18 +131,10 @@ def c_course_style():
     """The C course's chapter 8 thread test, then its chapter 5-7 tests, as
     our own programs in its conventions (tests/lib/crs8.h on crs7.h ...),
     linked at 0x1000 and passed with APPS=; cc8_usertest is INIT."""
-    tmp = tempfile.mkdtemp(prefix="ch8-ccourse-")
-    try:
-        apps = os.path.join(tmp, "apps")
-        os.makedirs(apps)
-        errors = compile_c_course(C_COURSE, apps)
-        check("ch8 C-course style: the programs compile with their runtime", not errors, "compile errors",
-              errors.splitlines())
-        if errors:
+    with c_course_apps("ch8 C-course style", C_COURSE) as apps:
+        if not apps:
             return
         code, lines = run_tree(D, "ch8 C-course style", APPS=apps, INIT="cc8_usertest")
-    finally:
-        shutil.rmtree(tmp)
     text = "\n".join(lines)
     for tid in (1, 2, 3):
         check(f"ch8 C-course style: ch8b_threads: waittid({tid}) returns the thread's exit code {tid}",
@@ -178,18 +169,10 @@ def regressions():
     one boot: fx8_usertest is INIT and runs each in turn, printing
     "fx8_usertest: NAME exited with CODE" once NAME has ended. Each program's
     own lines start with its name; its exit code counts its failed checks."""
-    tmp = tempfile.mkdtemp(prefix="ch8-fixes-")
-    try:
-        apps = os.path.join(tmp, "apps")
-        os.makedirs(apps)
-        errors = compile_c_course(FIXES, apps)
-        check("ch8 regressions: the programs compile with their runtime", not errors, "compile errors",
-              errors.splitlines())
-        if errors:
+    with c_course_apps("ch8 regressions", FIXES) as apps:
+        if not apps:
             return
         code, lines = run_tree(D, "ch8 regressions", APPS=apps, INIT="fx8_usertest")
-    finally:
-        shutil.rmtree(tmp)
     for name, what in (("h8_forkexec", "a child forked from thread 3 creates 15 threads, tids 1..15"),
                        ("h8_race_close2", "closing an fd during another thread's long write"),
                        ("h8_sig", "sigreturn by a thread not in the handler is -1"),

@@ -19,11 +19,10 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import (check, check_line, compile_c_course, done, leak_checks, private_tree, run_tree, says,  # noqa: E402
-                     tree)
+from harness import (c_course_apps, check, check_line, done, leak_checks, private_tree, run_tree,  # noqa: E402
+                     says, tree)
 
 CH = 8
 D = tree(CH)
@@ -116,26 +115,13 @@ CC = ("cc8_synctest", "cc8_mut_race", "cc8_spin_mut_race", "cc8_mpsc_sem", "cc8_
       "cc8_phi_din", "cc8_mut1_deadlock", "cc8_sem1_deadlock", "cc8_sem2_deadlock")
 
 
-def compiled(apps):
-    """The C-course-style programs built into apps; False if any failed."""
-    errors = compile_c_course(CC, apps)
-    check("ch8 sync C-course style: the programs compile with their runtime", not errors,
-          "compile errors", errors.splitlines())
-    return not errors
-
-
 def c_course_style():
     """The C course's chapter 8 synchronization tests as our own programs in
     its conventions, linked at 0x1000 and passed with APPS=."""
-    tmp = tempfile.mkdtemp(prefix="ch8-sync-cc-")
-    try:
-        apps = os.path.join(tmp, "apps")
-        os.makedirs(apps)
-        if not compiled(apps):
+    with c_course_apps("ch8 sync C-course style", CC) as apps:
+        if not apps:
             return
         code, lines = run_tree(D, "ch8 sync: C-course style", APPS=apps, INIT="cc8_synctest")
-    finally:
-        shutil.rmtree(tmp)
     ran = {m.group(1).rstrip("\0"): int(m.group(2)) for l in lines if (m := CC_RAN.match(l))}
     oks = {"cc8_mut_race": ("ch8b_mut_race", "race adder blocking mutex passed!"),
            "cc8_spin_mut_race": ("ch8b_spin_mut_race", "race adder spinning mutex passed!"),
