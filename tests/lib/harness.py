@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -355,3 +356,14 @@ def c_course_apps(label, names):
         yield None if errors else apps
     finally:
         shutil.rmtree(tmp)
+
+
+def cut_point(elf):
+    """An offset in the middle of the first PT_LOAD segment's file bytes."""
+    phoff, = struct.unpack_from("<Q", elf, 32)
+    phentsize, phnum = struct.unpack_from("<HH", elf, 54)
+    for i in range(phnum):
+        ptype, _, offset, _, _, filesz = struct.unpack_from("<IIQQQQ", elf, phoff + i * phentsize)
+        if ptype == 1 and filesz > 0:
+            return offset + filesz // 2
+    raise ValueError("no PT_LOAD with file bytes")

@@ -11,13 +11,12 @@ position in the output."""
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ANSI, CPU_SECONDS, ICOUNT, WALL_SECONDS, boot, c_course_apps, check, check_line, check_order, done, sh, tree  # noqa: E402
+from harness import ANSI, CPU_SECONDS, ICOUNT, WALL_SECONDS, boot, c_course_apps, check, check_line, check_order, cut_point, done, sh, tree  # noqa: E402
 
 CH = 5
 EXITED = re.compile(r"^initproc: (\S+)(?: .*)? \(pid (\d+)\) exited with code (-?\d+)$")
@@ -207,17 +206,6 @@ def unknown_init():
     check("ch5: an unknown INIT fails the build with a clear message",
           code != 0 and "INIT=no_such_program names no program" in out, f"status {code}",
           out.splitlines(), want="INIT=")
-
-
-def cut_point(elf):
-    """An offset in the middle of the first PT_LOAD segment's file bytes."""
-    phoff, = struct.unpack_from("<Q", elf, 32)
-    phentsize, phnum = struct.unpack_from("<HH", elf, 54)
-    for i in range(phnum):
-        ptype, _, offset, _, _, filesz = struct.unpack_from("<IIQQQQ", elf, phoff + i * phentsize)
-        if ptype == 1 and filesz > 0:
-            return offset + filesz // 2
-    raise ValueError("no PT_LOAD with file bytes")
 
 
 def malformed():

@@ -14,12 +14,11 @@ import os
 import re
 import shutil
 import struct
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ANSI, CPU_SECONDS, QEMU, c_course_apps, check, check_line, check_order, done, leak_checks, sh, tree  # noqa: E402
+from harness import c_course_apps, check, check_line, check_order, cut_point, done, leak_checks, run_tree, sh, tree  # noqa: E402
 
 CH = 6
 D = tree(CH)
@@ -34,21 +33,9 @@ def exits(lines):
 
 
 def run(what, input_text=None, **make_vars):
-    """make all, then make run with make_vars (QEMU under icount, CPU time
-    limited); `input_text` goes to the console. Then the image the run used
-    must pass mkfs --check. Returns (status, lines)."""
-    args = " ".join(f"{k}={v}" for k, v in make_vars.items())
-    code, out = sh(f"make -s all {args}", cwd=D)
-    if code != 0:
-        return code, out.splitlines()
-    p = subprocess.run(f"ulimit -t {CPU_SECONDS}; make -s run {args} QEMU='{QEMU}'", shell=True,
-                       cwd=D, input=input_text or "", capture_output=True, text=True,
-                       errors="replace", timeout=1800)
-    lines = [ANSI.sub("", l).rstrip("\r") for l in (p.stdout + p.stderr).splitlines()]
-    image = make_vars.get("FS", IMG)
-    c, o = sh(f"{MKFS} {image} --check")
-    check(f"ch6: {what}: the image passes mkfs --check afterwards", c == 0, o.strip(), o.splitlines())
-    return p.returncode, lines
+    """harness.run_tree on out/ch6: (QEMU's exit status, lines); the image
+    the run used must pass mkfs --check afterwards."""
+    return run_tree(D, f"ch6: {what}", input_text or "", **make_vars)
 
 
 def free_data_blocks(image):
@@ -255,17 +242,6 @@ def persistence():
     check_line("ch6: persistence: the note left by the first boot", l2,
                "persist_read: persist_note says: left by the first boot")
     check("ch6: persistence: the second boot exits 0", code2 == 0, f"status {code2}", l2)
-
-
-def cut_point(elf):
-    """An offset in the middle of the first PT_LOAD segment's file bytes."""
-    phoff, = struct.unpack_from("<Q", elf, 32)
-    phentsize, phnum = struct.unpack_from("<HH", elf, 54)
-    for i in range(phnum):
-        ptype, _, offset, _, _, filesz = struct.unpack_from("<IIQQQQ", elf, phoff + i * phentsize)
-        if ptype == 1 and filesz > 0:
-            return offset + filesz // 2
-    raise ValueError("no PT_LOAD with file bytes")
 
 
 def shell_and_broken():

@@ -15,47 +15,25 @@ disk image passes `mkfs --check`."""
 
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import ANSI, CPU_SECONDS, QEMU, c_course_apps, check, check_line, done, leak_checks, sh, tree  # noqa: E402
+from harness import c_course_apps, check, check_line, done, leak_checks, run_tree, tree  # noqa: E402
 
 CH = 7
 D = tree(CH)
 IMG = os.path.join(D, "build", "fs.img")
-MKFS = os.path.join(D, "build", "mkfs")
 EXITED = re.compile(r"^initproc: (\S+)(?: .*)? \(pid (\d+)\) exited with code (-?\d+)$")
-QEMU_STATUS = re.compile(r"^make(?:\[\d+\])?: \*\*\* \[Makefile:\d+: run\] Error (\d+)$")
 
 
 def exits(lines):
     return {m.group(1): int(m.group(3)) for l in lines if (m := EXITED.match(l))}
 
 
-def qemu_status(code, lines):
-    """QEMU's own exit status: 0 when make run succeeded, else the number in
-    make's 'Error N' line (make itself then exits with 2)."""
-    if code == 0:
-        return 0
-    return next((int(m.group(1)) for l in lines if (m := QEMU_STATUS.match(l))), None)
-
-
 def run(what, input_text=None, **make_vars):
-    """make all, then make run with make_vars (QEMU under icount, CPU time
-    limited). The image the run used must pass mkfs --check afterwards.
-    Returns (QEMU's exit status, lines)."""
-    args = " ".join(f"{k}={v}" for k, v in make_vars.items())
-    code, out = sh(f"make -s all {args}", cwd=D)
-    if code != 0:
-        return code, out.splitlines()
-    p = subprocess.run(f"ulimit -t {CPU_SECONDS}; make -s run {args} QEMU='{QEMU}'", shell=True,
-                       cwd=D, input=input_text or "", capture_output=True, text=True,
-                       errors="replace", timeout=1800)
-    lines = [ANSI.sub("", l).rstrip("\r") for l in (p.stdout + p.stderr).splitlines()]
-    c, o = sh(f"{MKFS} {make_vars.get('FS', IMG)} --check")
-    check(f"ch7: {what}: the image passes mkfs --check afterwards", c == 0, o.strip(), o.splitlines())
-    return qemu_status(p.returncode, lines), lines
+    """harness.run_tree on out/ch7: (QEMU's exit status, lines); the image
+    the run used must pass mkfs --check afterwards."""
+    return run_tree(D, f"ch7: {what}", input_text or "", **make_vars)
 
 
 def leaks(what, lines):
