@@ -4,7 +4,8 @@ programs one after another: a handler that runs and returns through
 sigreturn, masks and the order of delivery, every register put back by
 sigreturn, signals between processes (default actions and exit codes,
 SIGKILL to blocked and stopped children, SIGSTOP/SIGCONT, SIGCHLD, faults,
-fork and exec), and bad input. Each program prints its own verdicts and
+fork and exec), and bad input; then tests/lib/sig_intr.c, where a handler
+ends a blocked read, waitpid and write. Each program prints its own verdicts and
 INIT reports each exit code; nothing here matches a line the kernel prints
 on its own behalf. After the run, frames, pids, heap, open files (and
 pipes, once the kernel has them) are back to their values at boot."""
@@ -15,7 +16,7 @@ import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from harness import check, check_line, done, leak_checks, private_tree, run_tree, says, tree  # noqa: E402
+from harness import c_course_apps, check, check_line, done, leak_checks, private_tree, run_tree, says, tree  # noqa: E402
 
 CH = 7
 D = tree(CH)
@@ -133,8 +134,31 @@ def checks():
     registers(lines)
     between_processes(lines)
     bad_input(lines)
-    done()
 
+
+INTERRUPTED = (
+    ("blocked pipe read: returns -1", 1), ("blocked pipe read: the handler ran once", 1),
+    ("blocked pipe read: the next read gets the byte written later", 1),
+    ("blocked waitpid: returns -1", -1), ("blocked waitpid: the handler ran once", 1),
+    ("blocked waitpid: the next waitpid reaps the child", 1), ("blocked waitpid: with its exit code", 9),
+    ("blocked pipe write: returns the bytes it moved, fewer than asked", 1),
+    ("blocked pipe write: the handler ran once", 1))
+
+
+def interrupted_calls():
+    """tests/lib/sig_intr.c as INIT: a handled SIGUSR1 ends a blocked pipe
+    read, waitpid and pipe write; each returns -1 (or the bytes it moved)
+    and the process runs on. If a signal came before its call blocked, the
+    call would not end with -1 (or would wait for ever, until the CPU
+    limit): the check fails, it never passes by chance."""
+    with c_course_apps("ch7 signals: interrupted calls", ("sig_intr",)) as apps:
+        if not apps:
+            return
+        code, lines = run_tree(D, "ch7 signals: interrupted calls", APPS=apps, INIT="sig_intr")
+    expect("a handler ends a blocked call", lines, "sig_intr", INTERRUPTED)
+    check_line("ch7 signals: sig_intr runs to its end", lines, "sig_intr: done, 0 wrong")
+    check("ch7 signals: interrupted calls: QEMU exits with status 0", code == 0, f"status {code}", lines)
+    leak_checks("ch7 signals: interrupted calls", lines, ch=7)
 
 
 def main():
@@ -144,8 +168,11 @@ def main():
     work, D = private_tree(CH, "ch7-signals-")
     try:
         checks()
+        interrupted_calls()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    done()
+
 
 if __name__ == "__main__":
     main()
