@@ -43,26 +43,44 @@ static void let_it_block(void)
         sched_yield();
 }
 
-// The child blocks reading an empty pipe; the parent sends SIGUSR1, then
-// one byte. The read ends with -1, the handler having run once, and the
-// next read gets the byte: the pipe still works.
-static void read_case(void)
+// Fork a child that says it is ready, then returns body(p, before) as its
+// exit code, with pipe p open at both ends; `before` is the handler count
+// it inherits. Returns its pid once it has had the time to block in body
+// and has been sent SIGUSR1.
+static int blocked_child(uint64 p[2], int (*body)(uint64 *p, int before))
 {
-    uint64 p[2], ready[2];
-    char c = 0;
+    uint64 ready[2];
+    char c;
     pipe(p);
     pipe(ready);
-    int before = handled; // the child inherits the count
+    int before = handled;
     int pid = fork();
     if (pid == 0) {
         write(ready[1], "r", 1);
-        long r = read(p[0], &c, 1);
-        long again = read(p[0], &c, 1);
-        exit((r == -1) + 2 * (handled - before == 1) + 4 * (again == 1 && c == 'x'));
+        exit(body(p, before));
     }
     read(ready[0], &c, 1);
+    close(ready[0]), close(ready[1]);
     let_it_block();
     kill(pid, SIGUSR1);
+    return pid;
+}
+
+// The child blocks reading an empty pipe; the parent sends SIGUSR1, then
+// one byte. The read ends with -1, the handler having run once, and the
+// next read gets the byte: the pipe still works.
+static int read_body(uint64 *p, int before)
+{
+    char c = 0;
+    long r = read(p[0], &c, 1);
+    long again = read(p[0], &c, 1);
+    return (r == -1) + 2 * (handled - before == 1) + 4 * (again == 1 && c == 'x');
+}
+
+static void read_case(void)
+{
+    uint64 p[2];
+    int pid = blocked_child(p, read_body);
     let_it_block();
     write(p[1], "x", 1);
     int code = 0;
@@ -70,7 +88,7 @@ static void read_case(void)
     expect("blocked pipe read: returns -1", code & 1, 1);
     expect("blocked pipe read: the handler ran once", (code >> 1) & 1, 1);
     expect("blocked pipe read: the next read gets the byte written later", (code >> 2) & 1, 1);
-    close(p[0]), close(p[1]), close(ready[0]), close(ready[1]);
+    close(p[0]), close(p[1]);
 }
 
 // The parent blocks in waitpid on a child that lives on; the child sends
@@ -103,27 +121,21 @@ static void waitpid_case(void)
 // had moved: more than 0, fewer than asked.
 static char big[16384];
 
+static int write_body(uint64 *p, int before)
+{
+    long n = write(p[1], big, sizeof big);
+    return (n > 0 && n < (long)sizeof big) + 2 * (handled - before == 1);
+}
+
 static void write_case(void)
 {
-    uint64 p[2], ready[2];
-    char c;
-    pipe(p);
-    pipe(ready);
-    int before = handled; // the child inherits the count
-    int pid = fork();
-    if (pid == 0) {
-        write(ready[1], "r", 1);
-        long n = write(p[1], big, sizeof big);
-        exit((n > 0 && n < (long)sizeof big) + 2 * (handled - before == 1));
-    }
-    read(ready[0], &c, 1);
-    let_it_block();
-    kill(pid, SIGUSR1);
+    uint64 p[2];
+    int pid = blocked_child(p, write_body);
     int code = 0;
     waitpid(pid, &code);
     expect("blocked pipe write: returns the bytes it moved, fewer than asked", code & 1, 1);
     expect("blocked pipe write: the handler ran once", (code >> 1) & 1, 1);
-    close(p[0]), close(p[1]), close(ready[0]), close(ready[1]);
+    close(p[0]), close(p[1]);
 }
 
 int main(int argc, char **argv)
