@@ -58,6 +58,28 @@ static inline u64 rdinstret(void)
     return x;
 }
 
+// BEST_OF(best, batches, rounds, round...): best becomes the fewest
+// instructions per round over `batches` batches of `rounds` runs of the
+// statements `round`, each batch timed by rdinstret with the timer stopped.
+// Between the two reads lie only the rounds and the loop's own few
+// instructions. A macro, not a function taking the round: a call per round
+// would be counted too. `round` may end the caller with return (a failure).
+#define BEST_OF(best, batches, rounds, ...)         \
+    do {                                            \
+        (best) = ~0UL;                              \
+        for (int b_ = 0; b_ < (batches); b_++) {    \
+            ticks(0);                               \
+            u64 t0_ = rdinstret();                  \
+            for (int i_ = 0; i_ < (rounds); i_++) { \
+                __VA_ARGS__;                        \
+            }                                       \
+            u64 t1_ = rdinstret();                  \
+            ticks(1);                               \
+            if ((t1_ - t0_) / (rounds) < (best))    \
+                (best) = (t1_ - t0_) / (rounds);    \
+        }                                           \
+    } while (0)
+
 int main_(u64 instret0, u64 time0);
 
 // The very first instructions: instret and time, before anything else.

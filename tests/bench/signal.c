@@ -33,17 +33,8 @@ static void on_usr1(int signo)
 // Instructions per kill(pid, s), the cheapest batch; ~0 on failure.
 static u64 cost(long pid, int s)
 {
-    u64 best = ~0UL;
-    for (int b = 0; b < BATCHES; b++) {
-        ticks(0);
-        u64 t0 = rdinstret();
-        for (int i = 0; i < ROUNDS; i++)
-            if (sc(SYS_KILL, pid, s, 0) != 0)
-                return ~0UL;
-        u64 t1 = rdinstret();
-        ticks(1);
-        best = (t1 - t0) / ROUNDS < best ? (t1 - t0) / ROUNDS : best;
-    }
+    u64 best;
+    BEST_OF(best, BATCHES, ROUNDS, if (sc(SYS_KILL, pid, s, 0) != 0) return ~0UL);
     return best;
 }
 

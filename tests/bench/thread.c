@@ -21,19 +21,9 @@ static void quit(long arg)
 // Instructions per create + exit + waittid, the cheapest batch; ~0 on failure.
 static u64 cost(void)
 {
-    u64 best = ~0UL;
-    for (int b = 0; b < BATCHES; b++) {
-        ticks(0);
-        u64 t0 = rdinstret();
-        for (int i = 0; i < ROUNDS; i++) {
-            long tid = sc(SYS_THREAD_CREATE, (long)quit, 0, 0);
-            if (tid != 1 || sc(SYS_WAITTID, tid, 0, 0) != 0)
-                return ~0UL;
-        }
-        u64 t1 = rdinstret();
-        ticks(1);
-        best = (t1 - t0) / ROUNDS < best ? (t1 - t0) / ROUNDS : best;
-    }
+    u64 best;
+    BEST_OF(best, BATCHES, ROUNDS, long tid = sc(SYS_THREAD_CREATE, (long)quit, 0, 0);
+            if (tid != 1 || sc(SYS_WAITTID, tid, 0, 0) != 0) return ~0UL);
     return best;
 }
 

@@ -1,38 +1,19 @@
 // crs8sync.h: the chapter 8 synchronization part of the C-course-style
-// runtime (crs7.h below it): threads, mutexes, semaphores, condition
-// variables and deadlock detection with the C course's numbers, names and
-// signatures (mutex_create() yields, mutex_blocking_create() blocks;
+// runtime (crs7.h below it; the call numbers and the wrappers h8rt.h shares
+// are in sys8.h): threads, mutexes, semaphores, condition variables and
+// deadlock detection with the C course's numbers, names and signatures
+// (mutex_create() yields, mutex_blocking_create() blocks;
 // waittid retries while the kernel says -2), its millisecond clock and
 // sleep (a yield loop), assert and assert_eq that end the program with -1,
 // and a printf whose line is built on the caller's stack, since threads
 // share the runtime's static buffer otherwise.
 #include "crs7.h"
+#include "sys8.h"
 
-#define SYS_kill 129
-#define SYS_sigaction 134
-#define SYS_sigreturn 139
 #define SYS_gettimeofday 169
-#define SYS_gettid 178
-#define SYS_thread_create 460
-#define SYS_waittid 462
-#define SYS_mutex_create 463
-#define SYS_mutex_lock 464
-#define SYS_mutex_unlock 466
-#define SYS_semaphore_create 467
-#define SYS_semaphore_up 468
-#define SYS_enable_deadlock_detect 469
-#define SYS_semaphore_down 470
-#define SYS_condvar_create 471
-#define SYS_condvar_signal 472
-#define SYS_condvar_wait 473
 
 #define U_ static __attribute__((unused))
 
-U_ int thread_create(void *entry, void *arg)
-{
-    return (int)syscall(SYS_thread_create, (long)entry, (long)arg, 0);
-}
-U_ int gettid(void) { return (int)syscall(SYS_gettid, 0, 0, 0); }
 U_ int waittid(int tid)
 {
     int r;
@@ -42,15 +23,6 @@ U_ int waittid(int tid)
 }
 U_ int mutex_create(void) { return (int)syscall(SYS_mutex_create, 0, 0, 0); }
 U_ int mutex_blocking_create(void) { return (int)syscall(SYS_mutex_create, 1, 0, 0); }
-U_ int mutex_lock(int id) { return (int)syscall(SYS_mutex_lock, id, 0, 0); }
-U_ int mutex_unlock(int id) { return (int)syscall(SYS_mutex_unlock, id, 0, 0); }
-U_ int semaphore_create(int n) { return (int)syscall(SYS_semaphore_create, n, 0, 0); }
-U_ int semaphore_up(int id) { return (int)syscall(SYS_semaphore_up, id, 0, 0); }
-U_ int semaphore_down(int id) { return (int)syscall(SYS_semaphore_down, id, 0, 0); }
-U_ int condvar_create(void) { return (int)syscall(SYS_condvar_create, 0, 0, 0); }
-U_ int condvar_signal(int id) { return (int)syscall(SYS_condvar_signal, id, 0, 0); }
-U_ int condvar_wait(int id, int m) { return (int)syscall(SYS_condvar_wait, id, m, 0); }
-U_ int enable_deadlock_detect(int on) { return (int)syscall(SYS_enable_deadlock_detect, on, 0, 0); }
 
 // The course's clock: milliseconds from gettimeofday; sleep yields until then.
 U_ long get_mtime(void)

@@ -1,31 +1,18 @@
 // h8rt.h: the hostile tests' runtime on crs7.h (h8_*.c only): raw
 // ecalls for the thread and synchronization calls with the C course's
-// numbers, the memory and signal calls the hostile tests (h8_*.c) need, and
+// numbers (those crs8sync.h shares are in sys8.h; here waittid does not
+// retry and mutex_create takes the kind), the memory and signal calls the
+// hostile tests (h8_*.c) need, and
 // say(), a printf whose buffer is on the caller's stack, so that threads
 // preempted in the middle of a line never mix their text (crs5's printf
 // keeps one static buffer).
 #include "crs7.h"
+#include "sys8.h"
 
-#define SYS_kill 129
-#define SYS_sigaction 134
 #define SYS_sigprocmask 135
-#define SYS_sigreturn 139
-#define SYS_gettid 178
 #define SYS_sbrk 214
 #define SYS_munmap 215
 #define SYS_mmap 222
-#define SYS_thread_create 460
-#define SYS_waittid 462
-#define SYS_mutex_create 463
-#define SYS_mutex_lock 464
-#define SYS_mutex_unlock 466
-#define SYS_semaphore_create 467
-#define SYS_semaphore_up 468
-#define SYS_enable_deadlock_detect 469
-#define SYS_semaphore_down 470
-#define SYS_condvar_create 471
-#define SYS_condvar_signal 472
-#define SYS_condvar_wait 473
 
 #define SIGKILL 9
 #define SIGUSR1 10
@@ -34,20 +21,9 @@
 #define SIGCONT 18
 
 #define U __attribute__((unused))
-static U int thread_create(void *entry, void *arg) { return (int)syscall(SYS_thread_create, (long)entry, (long)arg, 0); }
 static U long thread_create_raw(long entry, long arg) { return syscall(SYS_thread_create, entry, arg, 0); }
-static U int gettid(void) { return (int)syscall(SYS_gettid, 0, 0, 0); }
 static U int waittid(long tid) { return (int)syscall(SYS_waittid, tid, 0, 0); }
 static U int mutex_create(int blocking) { return (int)syscall(SYS_mutex_create, blocking, 0, 0); }
-static U int mutex_lock(int id) { return (int)syscall(SYS_mutex_lock, id, 0, 0); }
-static U int mutex_unlock(int id) { return (int)syscall(SYS_mutex_unlock, id, 0, 0); }
-static U int semaphore_create(int n) { return (int)syscall(SYS_semaphore_create, n, 0, 0); }
-static U int semaphore_up(int id) { return (int)syscall(SYS_semaphore_up, id, 0, 0); }
-static U int semaphore_down(int id) { return (int)syscall(SYS_semaphore_down, id, 0, 0); }
-static U int condvar_create(void) { return (int)syscall(SYS_condvar_create, 0, 0, 0); }
-static U int condvar_signal(int id) { return (int)syscall(SYS_condvar_signal, id, 0, 0); }
-static U int condvar_wait(int cv, int m) { return (int)syscall(SYS_condvar_wait, cv, m, 0); }
-static U int enable_deadlock_detect(int on) { return (int)syscall(SYS_enable_deadlock_detect, on, 0, 0); }
 static U long mmap(long start, long len, long prot) { return syscall(SYS_mmap, start, len, prot); }
 static U long munmap(long start, long len) { return syscall(SYS_munmap, start, len, 0); }
 static U long sbrk(long incr) { return syscall(SYS_sbrk, incr, 0, 0); }
