@@ -268,14 +268,18 @@ def init_exits(lines):
     return {m.group(1): int(m.group(3)) for l in lines if (m := INIT_EXITED.match(l))}
 
 
+@contextlib.contextmanager
 def private_tree(ch, prefix):
     """A copy of chapter ch's tree (without its build) in a new temporary
     directory, for a suite that builds with its own APPS=/INIT= while another
-    suite uses out/chN. Returns (the directory to remove, the tree)."""
+    suite uses out/chN. Yields the tree; removed when the block ends."""
     work = tempfile.mkdtemp(prefix=prefix)
     d = os.path.join(work, f"ch{ch}")
-    shutil.copytree(tree(ch), d, ignore=shutil.ignore_patterns("build"))
-    return work, d
+    try:
+        shutil.copytree(tree(ch), d, ignore=shutil.ignore_patterns("build"))
+        yield d
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def run_tree(d, name, input_text="", **make_vars):

@@ -12,7 +12,6 @@ pipes, once the kernel has them) are back to their values at boot."""
 
 import os
 import re
-import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -165,12 +164,9 @@ def main():
     """On a private copy of the tree: the runner runs two suites at once, and
     test_ch7.py builds out/ch7 with other settings (INIT=) at the same time."""
     global D
-    work, D = private_tree(CH, "ch7-signals-")
-    try:
+    with private_tree(CH, "ch7-signals-") as D:
         checks()
         interrupted_calls()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     done()
 
 

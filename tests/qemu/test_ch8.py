@@ -16,7 +16,6 @@ use a private copy of out/ch8 (other suites use out/ch8 at the same time)."""
 
 import os
 import re
-import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -205,15 +204,12 @@ def regressions():
 
 def main():
     global D
-    work, D = private_tree(CH, "ch8-threads-")
-    try:
+    with private_tree(CH, "ch8-threads-") as D:
         regressions()
         threads()
         thread_exit()
         default_run()
         c_course_style()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     done()
 
 

@@ -17,7 +17,6 @@ settings at the same time."""
 
 import os
 import re
-import shutil
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -168,12 +167,9 @@ def main():
     """On a private copy of the tree: the runner runs two suites at once, and
     other chapter 8 suites build out/ch8 with other settings (INIT=, APPS=)."""
     global D
-    work, D = private_tree(CH, "ch8-sync-")
-    try:
+    with private_tree(CH, "ch8-sync-") as D:
         book_programs()
         c_course_style()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
     done()
 
 
