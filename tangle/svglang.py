@@ -27,7 +27,6 @@ import re
 import sys
 
 TEXT = re.compile(r'<text\b([^>]*)>(.*?)</text>', re.S)
-TSPAN = re.compile(r'([ \t]*)<tspan\b[^>]*\blang="([\w-]+)"[^>]*>.*?</tspan>([ \t]*)', re.S)
 ATTR = lambda name: re.compile(r'\b%s="([^"]*)"' % name)
 X, Y, ANCHOR, LANG = ATTR("x"), ATTR("y"), ATTR("text-anchor"), ATTR("(?:xml:)?lang")
 ONLY = re.compile(r'[ \t]*<text\b[^>]*\bdata-only="true"[^>]*>.*?</text>\n?', re.S)
@@ -39,11 +38,17 @@ def mine(lang, tag_lang):
 
 
 def strip_tspans(body, lang):
-    def drop(m):
-        if mine(lang, m.group(2)):
-            return m.group(0)
-        return " " if m.group(1) and m.group(3) else ""
-    return TSPAN.sub(drop, body).strip()
+    """Remove the other language's <tspan>s with the space that set each off:
+    a space stays only between two words, never after an opening bracket,
+    before a closing one or punctuation, or at either end. (Spaces that
+    set off a <tspan> that stays are left alone.)"""
+    other = re.compile(r'([ \t]*)<tspan\b[^>]*\blang="(?!%s)[\w-]+"[^>]*>.*?</tspan>([ \t]*)' % lang, re.S)
+    while m := other.search(body):
+        before, after = body[:m.start()], body[m.end():]
+        spaced = (m.group(1) or m.group(2)) and before.rstrip()[-1:] not in ("", "(", "[", "{") \
+            and not re.match(r"\s*([)\]};:]|[,.](\s|$)|$)", after)
+        body = before + (" " if spaced else "") + after
+    return body.strip()
 
 
 def stacks(texts):

@@ -10,6 +10,8 @@ tangle/dotlang.py | dot -Tsvg) and their <text> read:
 - the Chinese rendering has no English prose (tests/book/figwords.py says
   what is code: identifiers, numbers, quoted strings...), the English one
   no CJK character, and the bilingual one has both;
+- neither one-language rendering keeps the space that set off a removed
+  label before a bracket or punctuation, as "(调用号 )";
 - in the built book (BOOK_OUT, default out/book) every figure has its
   X.zh.svg and X.en.svg, matching these renderings, and every <img> of a
   figure in the chapter pages carries data-langs, so book/lang.js swaps it.
@@ -82,6 +84,12 @@ def check(path):
             if m.group(2).strip() not in whole or dotlang.render(m.group(0), "zh") not in whole:
                 problems.append(f"bilingual source lost half of {m.group(0)!r}")
     both = labels(rend["both"])
+    # removing a language must not leave the space that set it off
+    stray = re.compile(r"\( | \)| [,;:](?:\s|$)")
+    for lang in ("zh", "en"):
+        for t in labels(rend[lang]):
+            if stray.search(t) and not any(stray.search(b) for b in both):
+                problems.append(f"{lang} rendering has a stray space in {t!r}")
     if not any(cjk(t) for t in both) or not any(english_words(t) for t in both):
         problems.append("bilingual rendering lacks one language")
     return problems
