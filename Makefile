@@ -72,7 +72,8 @@ clean:
 	rm -rf out
 
 # Longer libFuzzer runs, FUZZ_SECONDS each, on the device-tree reader, the
-# ELF checker and the disk layout code (make test runs 5 s of each).
+# two ELF checkers (chapter 4's and chapter 6's) and the disk layout code
+# (make test runs 5 s of each).
 FUZZ_SECONDS ?= 60
 fuzz: deps-test tangle
 	@sh tests/fuzz/fuzz.sh $(FUZZ_SECONDS)

@@ -2,15 +2,17 @@
 # Fuzz the kernel's parsers of untrusted input with libFuzzer:
 #   fdt  chapter 1's device-tree reader (fdt_parse, out/ch1/kernel/fdt.c)
 #   elf  chapter 4's ELF checker (elf_check, elf_next_load, out/ch4/kernel/elf.c)
+#   elf6 the ELF checker of chapter 6 on, which judges a file from its first
+#        bytes (out/ch6/kernel/elf.c)
 #   fs   chapter 6's disk layout (fs_mount, inodes, the directory: out/ch6/kernel/fs.c
 #        over the block cache, bcache.c) on random disk images
 #
-#   tests/fuzz/fuzz.sh [seconds] [fdt|elf|fs]...   default 600 s, every target
+#   tests/fuzz/fuzz.sh [seconds] [fdt|elf|elf6|fs]...   default 600 s, every target
 #
 # Each target runs for the given time, one after the other. A target is
 # built from tests/fuzz/fuzz_<target>.c under clang's fuzzer, ASan and
 # UBSan. fdt's corpus is seeded with device trees dumped by QEMU (-m 128M
-# and 1G) and one compiled by dtc; elf's with executables that
+# and 1G) and one compiled by dtc; elf's and elf6's with executables that
 # riscv64-unknown-elf-gcc builds from tests/unit/ch4/tiny.c; fs's with images
 # that chapter 6's mkfs (built here with cc) makes.
 # Work files go to $FUZZ_DIR/<target> (FUZZ_DIR defaults to out/fuzz): the
@@ -22,7 +24,7 @@
 set -u
 SECONDS_TO_RUN=${1:-600}
 [ $# -gt 0 ] && shift
-TARGETS=${*:-fdt elf fs}
+TARGETS=${*:-fdt elf elf6 fs}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BASE=${FUZZ_DIR:-$ROOT/out/fuzz}
 case $BASE in /*) ;; *) BASE=$(pwd)/$BASE ;; esac
@@ -34,13 +36,13 @@ if [ ! -f out/ch1/kernel/fdt.c ] || [ ! -f out/ch4/kernel/elf.c ] || [ ! -f out/
     make -s tangle >/dev/null || { echo "fuzz.sh: make tangle failed" >&2; exit 2; }
 fi
 
-# build target kernel-dir extra-flags...: tests/fuzz/fuzz_<target>.c with
-# <kernel-dir>/<target>.c into $DIR.
+# build target kernel-file extra-flags...: tests/fuzz/fuzz_<target>.c with
+# the kernel's file (and its folder's headers) into $DIR.
 build() {
     t=$1 k=$2
     shift 2
     # shellcheck disable=SC2086
-    if ! $CLANG $CFLAGS "$@" -I"$k" -o "$DIR/fuzz_$t" tests/fuzz/fuzz_$t.c "$k/$t.c" \
+    if ! $CLANG $CFLAGS "$@" -I"$(dirname "$k")" -o "$DIR/fuzz_$t" tests/fuzz/fuzz_$t.c "$k" \
         >"$DIR/build.log" 2>&1; then
         echo "fuzz.sh: building fuzz_$t failed:" >&2
         cat "$DIR/build.log" >&2
@@ -128,6 +130,8 @@ max64="\xff\xff\xff\xff\xff\xff\xff\xff"
 DICT
 }
 
+seeds_elf6() { seeds_elf; }
+
 seeds_fs() {
     # Images from chapter 6's own mkfs: empty, two small files, and a file
     # deep enough for the double-indirect block (in 128 KiB).
@@ -168,10 +172,11 @@ for t in $TARGETS; do
     DIR=$BASE/$t
     MAXLEN=16384
     case $t in
-    fdt) K=out/ch1/kernel FLAGS= ;;
-    elf) K=out/ch4/kernel FLAGS=-DHOST_TEST ;;
-    fs) K=out/ch6/kernel FLAGS=out/ch6/kernel/bcache.c MAXLEN=131072 ;;
-    *) echo "fuzz.sh: unknown target $t (fdt, elf or fs)" >&2; exit 2 ;;
+    fdt) K=out/ch1/kernel/fdt.c FLAGS= ;;
+    elf) K=out/ch4/kernel/elf.c FLAGS=-DHOST_TEST ;;
+    elf6) K=out/ch6/kernel/elf.c FLAGS=-DHOST_TEST ;;
+    fs) K=out/ch6/kernel/fs.c FLAGS=out/ch6/kernel/bcache.c MAXLEN=131072 ;;
+    *) echo "fuzz.sh: unknown target $t (fdt, elf, elf6 or fs)" >&2; exit 2 ;;
     esac
     mkdir -p "$DIR/corpus" "$DIR/seeds" || exit 2
     # shellcheck disable=SC2086

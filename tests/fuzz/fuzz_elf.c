@@ -18,28 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-uint64 host_phys_offset; // addr.h declares it under HOST_TEST
-
-// elf.c must never panic, whatever the input.
-void panic_at(const char *file, int line, const char *fmt, ...)
-{
-    (void)file, (void)line, (void)fmt;
-    abort();
-}
-
-// The PT_LOAD headers of an accepted image, read without elf.c.
-static uint32 count_loads(const uint8 *img)
-{
-    struct elf_header h;
-    struct elf_phdr p;
-    uint32 n = 0;
-    memcpy(&h, img, sizeof h);
-    for (uint32 i = 0; i < h.phnum; i++) {
-        memcpy(&p, img + h.phoff + i * sizeof p, sizeof p);
-        n += p.type == PT_LOAD;
-    }
-    return n;
-}
+#include "elf_props.h"
 
 static void check_accepted(const uint8 *img, uint64 size, const struct elf_info *info)
 {
@@ -55,18 +34,9 @@ static void check_accepted(const uint8 *img, uint64 size, const struct elf_info 
         const struct elf_segment *g = &s[n];
         if (++n > ELF_MAX_PHNUM)
             abort();
-        if (g->filesz > g->memsz || g->vaddr < PGSIZE || g->memsz > VA_LOW_END - g->vaddr)
-            abort();
+        check_segment(s, n, info->entry, &entry_ok);
         if (g->data < img || g->filesz > size || (uint64)(g->data - img) > size - g->filesz)
             abort();
-        if ((g->flags & (PF_R | PF_W | PF_X)) == 0 || (g->flags & (PF_R | PF_W)) == PF_W)
-            abort();
-        for (uint32 j = 0; j + 1 < n; j++) // one page, one set of permissions
-            if (s[j].vaddr / PGSIZE <= (g->vaddr + g->memsz - 1) / PGSIZE &&
-                g->vaddr / PGSIZE <= (s[j].vaddr + s[j].memsz - 1) / PGSIZE)
-                abort();
-        if ((g->flags & PF_X) && info->entry >= g->vaddr && info->entry - g->vaddr < g->memsz)
-            entry_ok = 1;
         if (g->filesz > 0)
             sink += g->data[0] + g->data[g->filesz - 1];
     }

@@ -4,6 +4,8 @@
 #   fdt  chapter 1's device-tree reader, seeded with QEMU's device tree
 #   elf  chapter 4's ELF checker, seeded with executables built from
 #        tests/unit/ch4/tiny.c
+#   elf6 the ELF checker of chapter 6 on, which judges a file from its
+#        first bytes, with the same seeds
 #   fs   chapter 6's disk layout code, seeded with images chapter 6's mkfs makes
 # Prints PASS/FAIL lines; `make fuzz` runs the long version.
 set -u
@@ -53,5 +55,6 @@ report() {
 
 short fdt "QEMU's device tree"
 short elf "ELF files built from tiny.c"
+short elf6 "ELF files built from tiny.c, seen through heads of several sizes"
 short fs "disk images made by mkfs"
 exit $fail
