@@ -639,6 +639,17 @@ class ChunkRenderer:
             m["extended_in"].append(q)
         return m
 
+    def empty_note(self, m, page, k):
+        """What an empty chunk says instead of code, (Chinese, English): where
+        it is filled in, if anywhere. k = 0 gives the references as HTML,
+        k = 1 as LaTeX."""
+        q, w = m["empty_next"], self.w
+        if q is None:
+            return "（此处为空）", "(empty here)"
+        sref, ref = w.sec_ref(w.section[q], page)[k], w.chunk_ref(q, page, with_name=False)[k]
+        return (f"（此处为空，在 {sref}（{ref}）中{'扩充' if q.mode == 'extend' else '给出'}）",
+                f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref}, {ref})")
+
     def render(self, p, page):
         m = self.model(p, page)
         return raw_block("html", self.render_html(m)) + "\n" + raw_block("latex", self.render_tex(m))
@@ -672,13 +683,7 @@ class ChunkRenderer:
         code = self.code_html(p, page)
         body = f'<pre class="code lang-{w.lang(p)}"><code>{code}</code></pre>'
         if not code.strip():
-            q = m["empty_next"]
-            if q is not None:
-                sref, ref = w.sec_ref(w.section[q], page)[0], w.chunk_ref(q, page, with_name=False)[0]
-                zh = f"（此处为空，在 {sref}（{ref}）中{'扩充' if q.mode == 'extend' else '给出'}）"
-                en = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref}, {ref})"
-            else:
-                zh, en = "（此处为空）", "(empty here)"
+            zh, en = self.empty_note(m, page, 0)
             body = (f'<div class="chunk-empty"><span lang="zh-CN">{zh}</span> '
                     f'<span lang="en">{en}</span></div>')
         old_html = ""
@@ -727,14 +732,7 @@ class ChunkRenderer:
             notes.append(r"\nwreplaces{%s}{%s}" % (w.chunk_ref(m["replaces"], page)[1],
                                                    w.sec_ref(w.section[m["replaces"]], page)[1]))
         if m["empty"]:
-            q = m["empty_next"]
-            if q is not None:
-                sref, ref = w.sec_ref(w.section[q], page)[1], w.chunk_ref(q, page, with_name=False)[1]
-                zt = f"（此处为空，在 {sref}（{ref}）中{'扩充' if q.mode == 'extend' else '给出'}）"
-                et = f"(empty here; {'extended' if q.mode == 'extend' else 'filled in'} in {sref}, {ref})"
-            else:
-                zt, et = "（此处为空）", "(empty here)"
-            code = r"\nwempty{%s}{%s}" % (zt, et)
+            code = r"\nwempty{%s}{%s}" % self.empty_note(m, page, 1)
         else:
             code = self.code_tex(p)
         foot = []
