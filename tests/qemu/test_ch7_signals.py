@@ -144,20 +144,22 @@ INTERRUPTED = (
     ("blocked pipe write: the handler ran once", 1))
 
 
-def interrupted_calls():
-    """tests/lib/sig_intr.c as INIT: a handled SIGUSR1 ends a blocked pipe
-    read, waitpid and pipe write; each returns -1 (or the bytes it moved)
-    and the process runs on. If a signal came before its call blocked, the
-    call would not end with -1 (or would wait for ever, until the CPU
-    limit): the check fails, it never passes by chance."""
-    with c_course_apps("ch7 signals: interrupted calls", ("sig_intr",)) as apps:
+def interrupted_calls(d, who="ch7 signals", ch=7):
+    """tests/lib/sig_intr.c as INIT in tree d (test_ch8.py runs it on
+    chapter 8's kernel too): a handled SIGUSR1 ends a blocked pipe read,
+    waitpid and pipe write; each returns -1 (or the bytes it moved) and the
+    process runs on. If a signal came before its call blocked, the call
+    would not end with -1 (or would wait for ever, until the CPU limit):
+    the check fails, it never passes by chance."""
+    with c_course_apps(f"{who}: interrupted calls", ("sig_intr",)) as apps:
         if not apps:
             return
-        code, lines = run_tree(D, "ch7 signals: interrupted calls", APPS=apps, INIT="sig_intr")
-    expect("a handler ends a blocked call", lines, "sig_intr", INTERRUPTED)
-    check_line("ch7 signals: sig_intr runs to its end", lines, "sig_intr: done, 0 wrong")
-    check("ch7 signals: interrupted calls: QEMU exits with status 0", code == 0, f"status {code}", lines)
-    leak_checks("ch7 signals: interrupted calls", lines, ch=7)
+        code, lines = run_tree(d, f"{who}: interrupted calls", APPS=apps, INIT="sig_intr")
+    for what, v in INTERRUPTED:
+        check_line(f"{who}: a handler ends a blocked call: {what} -> {v}", lines, says("sig_intr", what, v))
+    check_line(f"{who}: sig_intr runs to its end", lines, "sig_intr: done, 0 wrong")
+    check(f"{who}: interrupted calls: QEMU exits with status 0", code == 0, f"status {code}", lines)
+    leak_checks(f"{who}: interrupted calls", lines, ch=ch)
 
 
 def main():
@@ -166,7 +168,7 @@ def main():
     global D
     with private_tree(CH, "ch7-signals-") as D:
         checks()
-        interrupted_calls()
+        interrupted_calls(D)
     done()
 
 

@@ -113,12 +113,23 @@ def default_run():
     check("ch8: the default run: ch2_06_bad_write refuses all five bad calls (exit code 5)",
           got.get("ch2_06_bad_write") == 5, f"got {got.get('ch2_06_bad_write')}", lines,
           want="initproc: ch2_06_bad_write")
-    # Chapter 7's signal checks, on the lines of the same programs run here.
+    # Chapter 7's signal checks, on the lines of the same programs run here
+    # (their names get "ch8: " in front while they run).
     test_ch7_signals.check = lambda name, *a, **k: check("ch8: " + name, *a, **k)
     test_ch7_signals.check_line = lambda name, *a, **k: check_line("ch8: " + name, *a, **k)
-    for part in (test_ch7_signals.handler, test_ch7_signals.masks, test_ch7_signals.registers,
-                 test_ch7_signals.between_processes, test_ch7_signals.bad_input):
-        part(lines)
+    try:
+        for part in (test_ch7_signals.handler, test_ch7_signals.masks, test_ch7_signals.registers,
+                     test_ch7_signals.between_processes, test_ch7_signals.bad_input):
+            part(lines)
+    finally:
+        test_ch7_signals.check, test_ch7_signals.check_line = check, check_line
+
+
+def interrupted_calls():
+    """Chapter 7's test of a handler ending a blocked read, waitpid and
+    write (tests/lib/sig_intr.c), in a boot of its own on this kernel."""
+    import test_ch7_signals
+    test_ch7_signals.interrupted_calls(D, "ch8: ch7 signals", ch=8)
 
 
 C_COURSE = ("cc8_usertest", "cc8_threads", "cc7_pipetest", "cc6_file0", "cc6_file1", "cc6_file2",
@@ -209,6 +220,7 @@ def main():
         threads()
         thread_exit()
         default_run()
+        interrupted_calls()
         c_course_style()
     done()
 
