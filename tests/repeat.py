@@ -65,6 +65,14 @@ def group(suite):
     return f"out/ch{m.group(1)}" if m else suite
 
 
+def groups_of(suites):
+    """[(tree, [suites])], the groups with the most work first."""
+    groups = {}
+    for s in suites:
+        groups.setdefault(group(s), []).append(s)
+    return sorted(groups.items(), key=lambda g: (weight(g), g[0]))
+
+
 # The suites with the most work first, so the two workers end together.
 HEAVY = ("tests/snapshot/", "tests/bench/", "tests/stress/", "tests/qemu/test_ch6", "tests/qemu/test_ch8")
 
@@ -81,6 +89,7 @@ class Worker(threading.Thread):
         super().__init__(daemon=True)
         self.name_, self.todo, self.lock, self.n, self.report = name, todo, lock, n, report
         self.others, self.busy, self.load_runs, self.load_passed = [], True, 0, 0
+        self.current = None  # the group it runs
 
     def claim(self):
         with self.lock:
@@ -89,10 +98,15 @@ class Worker(threading.Thread):
     def run(self):
         last = None
         while (g := self.claim()) is not None:
-            last = g
+            last = self.current = g
             for s in g[1]:
                 self.report(s, [self.one(s, k) for k in range(1, self.n + 1)])
         self.busy = False
+        # A worker that got no group (one group in all) takes a light other
+        # group of QEMU suites as its load, so no run goes without one.
+        if last is None:
+            busy = {o.current[0] for o in self.others if o.current}
+            last = next((g for g in reversed(groups_of(qemu_suites())) if g[0] not in busy), None)
         while last and any(o.busy for o in self.others):
             for s in last[1]:
                 if not any(o.busy for o in self.others):
@@ -117,10 +131,7 @@ def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     chosen = os.environ.get("SUITES", "").split()
     suites = chosen or qemu_suites()
-    groups = {}
-    for s in suites:
-        groups.setdefault(group(s), []).append(s)
-    todo = sorted(groups.items(), key=lambda g: (weight(g), g[0]))
+    todo = groups_of(suites)
     print(f"test-repeat: {len(suites)} suites in {len(todo)} groups, {n} runs each, two workers, "
           f"each run beside the other worker's")
     sys.stdout.flush()

@@ -5,9 +5,9 @@ sigreturn, masks and the order of delivery, every register put back by
 sigreturn, signals between processes (default actions and exit codes,
 SIGKILL to blocked and stopped children, SIGSTOP/SIGCONT, SIGCHLD, faults,
 fork and exec), and bad input; then tests/lib/sig_intr.c, where a handler
-ends a blocked read, waitpid and write. Each program prints its own verdicts and
-INIT reports each exit code; nothing here matches a line the kernel prints
-on its own behalf. After the run, frames, pids, heap, open files (and
+ends a blocked read, waitpid and write. Each program prints its own
+verdicts and INIT reports each exit code; nothing here matches a line the
+kernel prints on its own behalf. After the run, frames, pids, heap, open files (and
 pipes, once the kernel has them) are back to their values at boot."""
 
 import os
